@@ -1,0 +1,26 @@
+package io.glassbox.server.ingest;
+
+import java.io.InputStream;
+
+/**
+ * One object offered to {@link IngestService}, from whichever door it came in.
+ *
+ * @param via               how it arrived
+ * @param callingAeTitle    the peer's AE title for DIMSE, "" for STOW-RS
+ * @param sopClassUid       Affected SOP Class UID of the C-STORE request, or null (STOW-RS)
+ * @param sopInstanceUid    Affected SOP Instance UID of the C-STORE request, or null (STOW-RS)
+ * @param transferSyntaxUid for DIMSE the transfer syntax of the presentation context the data set came on;
+ *                          null for STOW-RS, whose content carries its own file meta
+ * @param content           DIMSE: the data set bytes exactly as received (no file meta);
+ *                          STOW-RS: a complete Part 10 file. Read once, to its end, by the ingest service.
+ */
+public record IncomingObject(
+        Via via,
+        String callingAeTitle,
+        String sopClassUid,
+        String sopInstanceUid,
+        String transferSyntaxUid,
+        InputStream content) {
+
+    public enum Via { DIMSE, STOW }
+}
