@@ -72,6 +72,8 @@ class FailureIsNeverAcknowledgedTest {
             assertEquals(503, r.status(), r::toString);
             assertEquals(0xA700, r.json().path("00081198").path("Value").get(0).path("00081197").path("Value")
                     .get(0).asInt());
+            Reply health = Http.get(health(), null);
+            assertEquals(503, health.status(), "readiness must report the unwritable store: " + health);
         } finally {
             Files.delete(incoming);
         }
@@ -87,6 +89,11 @@ class FailureIsNeverAcknowledgedTest {
             Files.delete(objects);
         }
         assertEquals(200, stow(file).status());
+        assertEquals(200, Http.get(health(), null).status());
+    }
+
+    private String health() {
+        return studies.toString().replace("/dicomweb/studies", "/q/health/ready");
     }
 
     private Reply stow(byte[] file) {
