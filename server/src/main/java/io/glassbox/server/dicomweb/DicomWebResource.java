@@ -20,7 +20,7 @@ import java.util.List;
 @Path("/dicomweb")
 public class DicomWebResource {
 
-    private static final String DICOM_JSON = DicomJson.MEDIA_TYPE;
+    private static final String DICOM_JSON = DicomJsonValues.MEDIA_TYPE;
 
     private final QidoService qido;
     private final WadoService wado;

@@ -6,7 +6,7 @@ import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
-import io.glassbox.server.index.StoredInstance;
+import io.glassbox.server.index.InstanceLocation;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,7 +78,7 @@ final class PixelDataFrames {
     private PixelDataFrames() {
     }
 
-    static boolean encapsulated(StoredInstance instance) {
+    static boolean encapsulated(InstanceLocation instance) {
         return TransferSyntax.isEncapsulated(instance.transferSyntaxUid());
     }
 
@@ -86,7 +86,7 @@ final class PixelDataFrames {
      * The requested frames (numbered from 1, each already checked to be within the object's frame count) of
      * {@code instance}, whose file is open as {@code file}.
      */
-    static List<Frame> select(StoredInstance instance, FileChannel file, Path path, int[] frameNumbers)
+    static List<Frame> select(InstanceLocation instance, FileChannel file, Path path, int[] frameNumbers)
             throws IOException, UnreadableFramesException {
         if (encapsulated(instance)) {
             EncapsulatedPixelData pixelData = EncapsulatedPixelData.read(file, instance.pixelDataOffset());
@@ -133,7 +133,7 @@ final class PixelDataFrames {
     }
 
     /** Bits in one uncompressed frame. */
-    private static long frameBits(StoredInstance instance) throws UnreadableFramesException {
+    private static long frameBits(InstanceLocation instance) throws UnreadableFramesException {
         if (instance.rows() == null || instance.columns() == null || instance.bitsAllocated() == null) {
             throw new UnreadableFramesException("the object lacks Rows, Columns or Bits Allocated");
         }

@@ -170,16 +170,16 @@ public class QidoService {
             TreeMap<String, JsonNode> elements = new TreeMap<>();
             if (row.metadata() != null) {
                 ObjectNode stored = (ObjectNode) readTree(row.metadata());
-                DicomJson.removeBulkData(stored);
+                DicomJsonValues.removeBulkData(stored);
                 stored.fields().forEachRemaining(e -> elements.put(e.getKey(), e.getValue()));
             }
             Object[] values = row.values();
             for (int k = 0; k < attributes.size(); k++) {
                 QidoAttribute a = attributes.get(k);
                 JsonNode element = switch (a.valueType()) {
-                    case TEXT -> DicomJson.fromText(a.vr(), (String) values[k]);
-                    case INTEGER -> DicomJson.fromInteger(a.vr(), (Long) values[k]);
-                    case RETRIEVE_URL -> DicomJson.fromText(a.vr(), retrieveUrl(query.level(), row, urls));
+                    case TEXT -> DicomJsonValues.fromText(a.vr(), (String) values[k]);
+                    case INTEGER -> DicomJsonValues.fromInteger(a.vr(), (Long) values[k]);
+                    case RETRIEVE_URL -> DicomJsonValues.fromText(a.vr(), retrieveUrl(query.level(), row, urls));
                     case JSON_ELEMENT -> storedElement(a, (String) values[k]);
                 };
                 elements.put(a.tagHex(), element);
@@ -196,16 +196,16 @@ public class QidoService {
 
     private JsonNode storedElement(QidoAttribute a, String json) {
         if (json == null) {
-            return DicomJson.empty(a.vr());
+            return DicomJsonValues.empty(a.vr());
         }
         JsonNode element = readTree(json);
         if (element.has("BulkDataURI") || element.has("InlineBinary")) {
-            return DicomJson.empty(element.path("vr").asText(a.vr()));
+            return DicomJsonValues.empty(element.path("vr").asText(a.vr()));
         }
         if (element instanceof ObjectNode o && "SQ".equals(o.path("vr").asText()) && o.has("Value")) {
             for (JsonNode item : o.get("Value")) {
                 if (item instanceof ObjectNode itemDataset) {
-                    DicomJson.removeBulkData(itemDataset);
+                    DicomJsonValues.removeBulkData(itemDataset);
                 }
             }
         }

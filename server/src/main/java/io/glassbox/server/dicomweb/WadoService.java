@@ -6,12 +6,11 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.TransferSyntax;
 import io.glassbox.server.config.GlassboxConfig;
 import io.glassbox.server.dicomweb.MediaNegotiation.Offer;
 import io.glassbox.server.dicomweb.PixelDataFrames.Frame;
 import io.glassbox.server.dicomweb.PixelDataFrames.UnreadableFramesException;
-import io.glassbox.server.index.StoredInstance;
+import io.glassbox.server.index.InstanceLocation;
 import io.glassbox.server.index.StoredInstances;
 import io.glassbox.server.web.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -59,8 +58,8 @@ public class WadoService {
     /** Retrieve Study / Series / Instance: {@code multipart/related; type="application/dicom"}. */
     public Response retrieve(String studyUid, String seriesUid, String sopInstanceUid, List<MediaType> accepted,
             DicomWebUrls urls) {
-        List<StoredInstance> found = find(studyUid, seriesUid, sopInstanceUid);
-        for (StoredInstance instance : found) {
+        List<InstanceLocation> found = find(studyUid, seriesUid, sopInstanceUid);
+        for (InstanceLocation instance : found) {
             Offer asStored = new Offer(DICOM, instance.transferSyntaxUid());
             if (MediaNegotiation.multipart(accepted, List.of(asStored)).isEmpty()) {
                 throw ProblemException.notAcceptable("Instance " + instance.sopInstanceUid() + " is stored in transfer"
@@ -74,7 +73,7 @@ public class WadoService {
         StreamingOutput body = out -> {
             MultipartRelated multipart = new MultipartRelated(out, boundary);
             for (int k = 0; k < found.size(); k++) {
-                StoredInstance instance = found.get(k);
+                InstanceLocation instance = found.get(k);
                 multipart.startPart(DICOM + "; transfer-syntax=" + instance.transferSyntaxUid(),
                         urls.instance(instance.studyUid(), instance.seriesUid(), instance.sopInstanceUid()));
                 Files.copy(files.get(k), multipart.body());
@@ -127,7 +126,7 @@ public class WadoService {
     /** Retrieve Bulk Data at a BulkDataURI's tag path. */
     public Response bulkData(String studyUid, String seriesUid, String sopInstanceUid, String path,
             List<MediaType> accepted, DicomWebUrls urls) {
-        StoredInstance instance = one(studyUid, seriesUid, sopInstanceUid);
+        InstanceLocation instance = one(studyUid, seriesUid, sopInstanceUid);
         BulkDataPath bulkDataPath = BulkDataPath.parse(path).orElseThrow(() -> ProblemException.notFound(
                 "'" + path + "' is not a bulk data path of this server (tags and item indexes joined by '/')"));
         String location = urls.instance(studyUid, seriesUid, sopInstanceUid) + "/bulkdata/" + path;
@@ -164,7 +163,7 @@ public class WadoService {
     /** Retrieve Frames: {@code frameList} as in the URL, e.g. "1,3". */
     public Response frames(String studyUid, String seriesUid, String sopInstanceUid, String frameList,
             List<MediaType> accepted, DicomWebUrls urls) {
-        StoredInstance instance = one(studyUid, seriesUid, sopInstanceUid);
+        InstanceLocation instance = one(studyUid, seriesUid, sopInstanceUid);
         int[] numbers = frameNumbers(frameList, instance);
         return pixelData(instance, numbers, false, accepted,
                 urls.instance(studyUid, seriesUid, sopInstanceUid) + "/frames/");
@@ -174,7 +173,7 @@ public class WadoService {
      * Sends frames as one part each (the part's Content-Location is {@code location} + its frame number), or all
      * of them in one part at {@code location} ({@code onePart}, for the Pixel Data bulk data).
      */
-    private Response pixelData(StoredInstance instance, int[] numbers, boolean onePart, List<MediaType> accepted,
+    private Response pixelData(InstanceLocation instance, int[] numbers, boolean onePart, List<MediaType> accepted,
             String location) {
         requirePixelData(instance);
         String ts = instance.transferSyntaxUid();
@@ -229,7 +228,7 @@ public class WadoService {
      */
     public Response rendered(String studyUid, String seriesUid, String sopInstanceUid, String frameList,
             String window, String quality, List<MediaType> accepted) {
-        StoredInstance instance = one(studyUid, seriesUid, sopInstanceUid);
+        InstanceLocation instance = one(studyUid, seriesUid, sopInstanceUid);
         requirePixelData(instance);
         int frame = 1;
         if (frameList != null) {
@@ -295,15 +294,15 @@ public class WadoService {
         throw ProblemException.badRequest("quality takes an integer from 1 to 100, not '" + parameter + "'");
     }
 
-    /** Pixel Data is located by the index; deflated objects have no usable offset and are read through PixelMed. */
-    private static void requirePixelData(StoredInstance instance) {
-        if (instance.pixelDataOffset() == null && !new TransferSyntax(instance.transferSyntaxUid()).isDeflated()) {
+    /** The index records a Pixel Data length for every object that has Pixel Data (deflated ones included). */
+    private static void requirePixelData(InstanceLocation instance) {
+        if (instance.pixelDataLength() == null) {
             throw ProblemException.notFound("Instance " + instance.sopInstanceUid() + " has no pixel data");
         }
     }
 
     /** Parses "1,3,5" and checks each against the object's frame count (404 when out of range, PS3.18 10.4.1). */
-    private static int[] frameNumbers(String frameList, StoredInstance instance) {
+    private static int[] frameNumbers(String frameList, InstanceLocation instance) {
         List<Integer> numbers = new ArrayList<>();
         for (String part : frameList.split(",")) {
             int n;
@@ -321,15 +320,15 @@ public class WadoService {
         return numbers.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    private List<StoredInstance> find(String studyUid, String seriesUid, String sopInstanceUid) {
-        List<StoredInstance> found = instances.find(studyUid, seriesUid, sopInstanceUid);
+    private List<InstanceLocation> find(String studyUid, String seriesUid, String sopInstanceUid) {
+        List<InstanceLocation> found = instances.find(studyUid, seriesUid, sopInstanceUid);
         if (found.isEmpty()) {
             throw notFound(studyUid, seriesUid, sopInstanceUid);
         }
         return found;
     }
 
-    private StoredInstance one(String studyUid, String seriesUid, String sopInstanceUid) {
+    private InstanceLocation one(String studyUid, String seriesUid, String sopInstanceUid) {
         return find(studyUid, seriesUid, sopInstanceUid).get(0);
     }
 
@@ -340,7 +339,7 @@ public class WadoService {
     }
 
     /** The stored file of an instance, which must exist: a missing one is a lost object, reported as such. */
-    private Path file(StoredInstance instance) {
+    private Path file(InstanceLocation instance) {
         Path path = config.dataDir().resolve(instance.storagePath());
         if (!Files.isRegularFile(path)) {
             LOG.errorf("Stored file of instance %s is missing: %s", instance.sopInstanceUid(), path);

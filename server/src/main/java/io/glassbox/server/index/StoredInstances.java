@@ -31,18 +31,18 @@ public class StoredInstances {
      * The instances of a study, of one of its series ({@code seriesUid} not null) or one instance
      * ({@code sopInstanceUid} not null too); empty when nothing matches.
      */
-    public List<StoredInstance> find(String studyUid, String seriesUid, String sopInstanceUid) {
+    public List<InstanceLocation> find(String studyUid, String seriesUid, String sopInstanceUid) {
         String sql = "SELECT st.study_instance_uid, se.series_instance_uid, i.sop_instance_uid, i.sop_class_uid,"
                 + " i.transfer_syntax_uid, i.storage_path, i.size_bytes, i.sha256, i.dataset_offset,"
                 + " i.pixel_data_offset, i.pixel_data_length, i.rows, i.columns, i.number_of_frames,"
                 + " (i.metadata->'00280002'->'Value'->>0)::int, (i.metadata->'00280100'->'Value'->>0)::int"
                 + FROM + narrowing(seriesUid, sopInstanceUid) + ORDER;
-        List<StoredInstance> out = new ArrayList<>();
+        List<InstanceLocation> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, studyUid, seriesUid, sopInstanceUid);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new StoredInstance(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                    out.add(new InstanceLocation(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getString(5), rs.getString(6), rs.getLong(7), rs.getString(8), rs.getLong(9),
                             nullableLong(rs, 10), nullableLong(rs, 11), nullableInt(rs, 12), nullableInt(rs, 13),
                             nullableInt(rs, 14), nullableInt(rs, 15), nullableInt(rs, 16)));
