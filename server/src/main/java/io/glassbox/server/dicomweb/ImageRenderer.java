@@ -3,6 +3,7 @@ package io.glassbox.server.dicomweb;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.ModalityTransform;
+import com.pixelmed.display.BufferedImageUtilities;
 import com.pixelmed.display.ConsumerFormatImageMaker;
 import com.pixelmed.display.SourceImage;
 import com.pixelmed.display.WindowCenterAndWidth;
@@ -20,8 +21,9 @@ import javax.imageio.stream.ImageOutputStream;
 
 /**
  * Renders one frame of a stored image for WADO-RS "rendered" (PS3.18 8.3.5.1): PixelMed decodes the pixel data
- * (whatever codec it has), applies the modality LUT (rescale) and a window — the one asked for in the request,
- * else the image's own first Window Center/Width, else its pixel range — and the result is encoded as PNG or JPEG.
+ * (whatever codec it has); a grayscale image gets the modality LUT (rescale) and a window — the one asked for in
+ * the request, else the image's own first Window Center/Width, else its pixel range — and a colour image is shown
+ * as it is (YBR converted to RGB). The result is encoded as PNG or JPEG.
  */
 final class ImageRenderer {
 
@@ -54,7 +56,9 @@ final class ImageRenderer {
         } catch (DicomException e) {
             throw new NotRenderableException(e.getMessage(), e);
         }
-        if (!image.isImage() || frameIndex >= image.getNumberOfBufferedImages()) {
+        // Not SourceImage.isImage(): it answers false for SOP classes PixelMed does not list as images
+        // (Segmentation, for one) whose frames it decodes all the same.
+        if (frameIndex >= image.getNumberOfBufferedImages()) {
             throw new NotRenderableException("PixelMed found no decodable image frame " + (frameIndex + 1), null);
         }
         BufferedImage frame;
@@ -66,8 +70,12 @@ final class ImageRenderer {
         if (frame == null) {
             throw new NotRenderableException("PixelMed could not decode frame " + (frameIndex + 1), null);
         }
-        boolean grayscale = frame.getColorModel().getNumComponents() == 1 && image.getPaletteColorNumberOfEntries() == 0;
-        if (window == null || !grayscale) {
+        if (frame.getColorModel().getNumComponents() != 1) {
+            // Colour (or 1-bit, indexed): shown as it is, YBR turned into RGB. Not through makeEightBitFrame, whose
+            // colour branch asks AWT for a screen device and logs a HeadlessException on every call in a server.
+            return image.isYBR() ? BufferedImageUtilities.convertYBRToRGB(frame) : frame;
+        }
+        if (window == null || image.getPaletteColorNumberOfEntries() > 0) {
             return ConsumerFormatImageMaker.makeEightBitFrame(image, frameIndex);
         }
         ModalityTransform modality = image.getModalityTransform();

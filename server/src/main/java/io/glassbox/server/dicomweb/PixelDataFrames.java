@@ -78,8 +78,12 @@ final class PixelDataFrames {
     private PixelDataFrames() {
     }
 
+    /**
+     * Encapsulated Pixel Data has an undefined length (PS3.5 A.4), which the index records as -1. (PixelMed's
+     * TransferSyntax.isEncapsulated also says yes for the deflated syntax, whose Pixel Data is native.)
+     */
     static boolean encapsulated(InstanceLocation instance) {
-        return TransferSyntax.isEncapsulated(instance.transferSyntaxUid());
+        return instance.pixelDataLength() != null && instance.pixelDataLength() == -1;
     }
 
     /**
