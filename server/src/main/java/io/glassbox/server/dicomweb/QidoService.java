@@ -1,12 +1,13 @@
 package io.glassbox.server.dicomweb;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.glassbox.server.index.InvalidQueryException;
 import io.glassbox.server.index.QidoAttribute;
+import io.glassbox.server.index.QidoAttribute.ValueType;
 import io.glassbox.server.index.QidoAttributes;
 import io.glassbox.server.index.QidoQuery;
 import io.glassbox.server.index.QidoResult;
@@ -14,6 +15,9 @@ import io.glassbox.server.index.QidoSearch;
 import io.glassbox.server.index.QueryLevel;
 import io.glassbox.server.web.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -36,6 +40,9 @@ public class QidoService {
     /** The warning PS3.18 8.3.4.1 prescribes when fuzzy matching is asked for and not performed. */
     static final String FUZZY_WARNING_TEXT =
             "The fuzzymatching parameter is not supported. Only literal matching has been performed.";
+
+    /** VRs whose stored elements may be bulk data (or contain some): parsed and trimmed before they are sent. */
+    private static final Set<String> MAY_HOLD_BULK_DATA = Set.of("SQ", "OB", "OD", "OF", "OL", "OV", "OW", "UN");
 
     private final QidoSearch search;
     private final ObjectMapper mapper;
@@ -163,35 +170,60 @@ public class QidoService {
         throw ProblemException.badRequest(name + " takes a non-negative integer, not '" + value + "'");
     }
 
+    /** Streams the answer; one JSON object per row, its attributes in tag order (PS3.18 F.2). */
     private byte[] write(QidoQuery query, QidoResult result, DicomWebUrls urls) {
-        ArrayNode answer = mapper.createArrayNode();
         List<QidoAttribute> attributes = result.attributes();
-        for (QidoResult.Row row : result.rows()) {
-            TreeMap<String, JsonNode> elements = new TreeMap<>();
-            if (row.metadata() != null) {
-                ObjectNode stored = (ObjectNode) readTree(row.metadata());
-                DicomJsonValues.removeBulkData(stored);
-                stored.fields().forEachRemaining(e -> elements.put(e.getKey(), e.getValue()));
+        String[] tags = attributes.stream().map(QidoAttribute::tagHex).toArray(String[]::new);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512 + 640 * result.rows().size());
+        try (JsonGenerator json = mapper.getFactory().createGenerator(out)) {
+            json.writeStartArray();
+            for (QidoResult.Row row : result.rows()) {
+                json.writeStartObject();
+                if (row.metadata() == null) {
+                    for (int k = 0; k < tags.length; k++) {
+                        json.writeFieldName(tags[k]);
+                        writeElement(json, attributes.get(k), row.values()[k], query.level(), row, urls);
+                    }
+                } else {
+                    // includefield=all: the stored data set, with the index's own values (counts, Retrieve URL)
+                    // taking precedence, merged in tag order.
+                    TreeMap<String, JsonNode> elements = new TreeMap<>();
+                    ObjectNode stored = (ObjectNode) readTree(row.metadata());
+                    DicomJsonValues.removeBulkData(stored);
+                    stored.fields().forEachRemaining(e -> elements.put(e.getKey(), e.getValue()));
+                    for (int k = 0; k < tags.length; k++) {
+                        elements.put(tags[k], element(attributes.get(k), row.values()[k], query.level(), row, urls));
+                    }
+                    for (Map.Entry<String, JsonNode> e : elements.entrySet()) {
+                        json.writeFieldName(e.getKey());
+                        json.writeTree(e.getValue());
+                    }
+                }
+                json.writeEndObject();
             }
-            Object[] values = row.values();
-            for (int k = 0; k < attributes.size(); k++) {
-                QidoAttribute a = attributes.get(k);
-                JsonNode element = switch (a.valueType()) {
-                    case TEXT -> DicomJsonValues.fromText(a.vr(), (String) values[k]);
-                    case INTEGER -> DicomJsonValues.fromInteger(a.vr(), (Long) values[k]);
-                    case RETRIEVE_URL -> DicomJsonValues.fromText(a.vr(), retrieveUrl(query.level(), row, urls));
-                    case JSON_ELEMENT -> storedElement(a, (String) values[k]);
-                };
-                elements.put(a.tagHex(), element);
-            }
-            ObjectNode dataset = answer.addObject();
-            elements.forEach(dataset::set);
+            json.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing a QIDO-RS answer", e);
         }
-        try {
-            return mapper.writeValueAsBytes(answer);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("writing a QIDO-RS answer", e);
+        return out.toByteArray();
+    }
+
+    private void writeElement(JsonGenerator json, QidoAttribute a, Object value, QueryLevel level, QidoResult.Row row,
+            DicomWebUrls urls) throws IOException {
+        if (a.valueType() == ValueType.JSON_ELEMENT && value != null && !MAY_HOLD_BULK_DATA.contains(a.vr())) {
+            json.writeRawValue((String) value); // a stored element with nothing to remove: copied as it is
+        } else {
+            json.writeTree(element(a, value, level, row, urls));
         }
+    }
+
+    private JsonNode element(QidoAttribute a, Object value, QueryLevel level, QidoResult.Row row, DicomWebUrls urls) {
+        return switch (a.valueType()) {
+            case TEXT -> DicomJsonValues.fromText(a.vr(), (String) value);
+            case INTEGER -> DicomJsonValues.fromInteger(a.vr(), (Long) value);
+            case RETRIEVE_URL -> DicomJsonValues.fromText(a.vr(), retrieveUrl(level, row, urls));
+            case JSON_ELEMENT -> storedElement(a, (String) value);
+        };
     }
 
     private JsonNode storedElement(QidoAttribute a, String json) {

@@ -96,13 +96,19 @@ public class QidoSearch {
             sql.append(" WHERE ").append(String.join(" AND ", conditions));
         }
         // A total order, so that limit/offset pages neither repeat nor skip results: newest studies first,
-        // series and instances in their numbered order.
-        sql.append(" ORDER BY st.study_date DESC, st.study_time DESC, st.pk DESC");
-        if (level != QueryLevel.STUDY) {
-            sql.append(", se.series_number NULLS LAST, se.pk");
+        // series and instances in their numbered order. Levels fixed by the path add nothing to sort by.
+        List<String> order = new ArrayList<>();
+        if (query.studyUid() == null) {
+            order.add("st.study_date DESC, st.study_time DESC, st.pk DESC");
+        }
+        if (level != QueryLevel.STUDY && query.seriesUid() == null) {
+            order.add("se.series_number NULLS LAST, se.pk");
         }
         if (level == QueryLevel.INSTANCE) {
-            sql.append(", i.instance_number NULLS LAST, i.pk");
+            order.add("i.instance_number NULLS LAST, i.pk");
+        }
+        if (!order.isEmpty()) {
+            sql.append(" ORDER BY ").append(String.join(", ", order));
         }
         if (query.limit() != null) {
             sql.append(" LIMIT ?");
