@@ -28,9 +28,6 @@ public final class GlassboxMain {
     /** Same default as glassbox.data-dir in application.properties. */
     static final String DEFAULT_DATA_DIR = "./data";
 
-    private GlassboxMain() {
-    }
-
     public static void main(String... args) throws IOException {
         if (setting(DB_URL) == null) {
             Path home = Path.of(setting(DATA_DIR) != null ? setting(DATA_DIR) : DEFAULT_DATA_DIR).resolve("postgres");
