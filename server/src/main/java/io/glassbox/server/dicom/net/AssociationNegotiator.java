@@ -1,5 +1,6 @@
 package io.glassbox.server.dicom.net;
 
+import io.glassbox.server.Glassbox;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,8 +45,8 @@ final class AssociationNegotiator {
         }
         UserInformation.AsyncOperationsWindow async = request.userInformation().asyncOperations() == null ? null
                 : new UserInformation.AsyncOperationsWindow(1, 1);
-        UserInformation userInformation = new UserInformation(settings.maxPduLength(), Implementation.CLASS_UID,
-                Implementation.VERSION_NAME, async, List.of());
+        UserInformation userInformation = new UserInformation(settings.maxPduLength(), Glassbox.IMPLEMENTATION_CLASS_UID,
+                Glassbox.IMPLEMENTATION_VERSION_NAME, async, List.of());
         return new AssociateAccept(request.calledAeTitle(), request.callingAeTitle(), request.applicationContextName(),
                 results, userInformation);
     }

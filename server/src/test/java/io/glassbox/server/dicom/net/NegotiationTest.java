@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.glassbox.server.Glassbox;
+import io.glassbox.server.testing.Dcmtk;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -117,8 +119,8 @@ class NegotiationTest {
                     "a storage SOP class newer than PixelMed's dictionary");
             assertEquals(PresentationContextResult.ABSTRACT_SYNTAX_NOT_SUPPORTED, results.get(15).result(),
                     "modality worklist");
-            assertEquals(Implementation.CLASS_UID, association.accept().userInformation().implementationClassUid());
-            assertEquals(Implementation.VERSION_NAME, association.accept().userInformation().implementationVersionName());
+            assertEquals(Glassbox.IMPLEMENTATION_CLASS_UID, association.accept().userInformation().implementationClassUid());
+            assertEquals(Glassbox.IMPLEMENTATION_VERSION_NAME, association.accept().userInformation().implementationVersionName());
             assertEquals(scp.acceptor.settings().maxPduLength(), association.accept().userInformation().maxPduLength());
             assertEquals(scp.acceptor.settings().maxPduLength(), association.sendMaxPduLength(),
                     "a requestor sends no larger PDUs than the acceptor takes");

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.glassbox.server.Glassbox;
+import io.glassbox.server.testing.Dcmtk;
 import java.io.DataInputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -19,10 +21,10 @@ class PduCodecTest {
     @Test
     void dcmtksAssociateRequestParsesAndReencodesToTheSameRequest() throws Exception {
         byte[] captured;
-        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             Dcmtk.Background echoscu = new Dcmtk.Background(Dcmtk.command("echoscu", "-aet", "CALLER", "-aec", "CALLED",
-                     "--max-pdu", "32768", "127.0.0.1", listener.getLocalPort()))) {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             listener.setSoTimeout(10_000);
+            Dcmtk.Background echoscu = new Dcmtk.Background(Dcmtk.command("echoscu", "-aet", "CALLER", "-aec", "CALLED",
+                    "--max-pdu", "32768", "127.0.0.1", listener.getLocalPort()));
             try (Socket socket = listener.accept()) {
                 socket.setSoTimeout(10_000);
                 DataInputStream in = new DataInputStream(socket.getInputStream());
@@ -32,6 +34,8 @@ class PduCodecTest {
                         | (header[5] & 0xFF);
                 captured = Arrays.copyOf(header, 6 + length);
                 in.readFully(captured, 6, length);
+            } finally {
+                echoscu.close(); // it waits for an answer that will not come
             }
         }
         AssociateRequest request = AssociateRequest.parse(pdu(captured));
@@ -57,7 +61,7 @@ class PduCodecTest {
                 List.of(new PresentationContextResult(1, PresentationContextResult.ACCEPTANCE, "1.2.840.10008.1.2.4.91"),
                         new PresentationContextResult(3, PresentationContextResult.ABSTRACT_SYNTAX_NOT_SUPPORTED,
                                 TransferSyntaxes.IMPLICIT_VR_LITTLE_ENDIAN)),
-                new UserInformation(65536, Implementation.CLASS_UID, Implementation.VERSION_NAME,
+                new UserInformation(65536, Glassbox.IMPLEMENTATION_CLASS_UID, Glassbox.IMPLEMENTATION_VERSION_NAME,
                         new UserInformation.AsyncOperationsWindow(1, 1),
                         List.of(new UserInformation.RoleSelection("1.2.840.10008.5.1.4.1.1.2", true, false))));
         assertEquals(accept, AssociateAccept.parse(pdu(accept.toPdu())));

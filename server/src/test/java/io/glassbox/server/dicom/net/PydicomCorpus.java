@@ -2,17 +2,18 @@ package io.glassbox.server.dicom.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.glassbox.server.testing.Dcmtk;
+import io.glassbox.server.testing.Part10;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * The python3-pydicom test corpus, listed by pydicom itself (its own reader knows its own odd files best):
- * every Part 10 file with pixel data and SOP class/instance UIDs, i.e. everything a C-STORE SCU could send.
+ * every Part 10 file with pixel data and SOP class/instance UIDs, in any folder and by any name (the DICOMDIR
+ * test folders hold some without extension), i.e. everything a C-STORE SCU could send.
  */
 final class PydicomCorpus {
 
@@ -21,19 +22,20 @@ final class PydicomCorpus {
     /** One corpus file and what its file meta information says. */
     record CorpusFile(Path path, String transferSyntaxUid, String sopClassUid, String sopInstanceUid) {
         String name() {
-            return path.getFileName().toString();
+            return DIRECTORY.relativize(path).toString();
         }
 
         /** The file's bytes after its preamble and file meta information: what a C-STORE carries. */
         byte[] dataSet() throws IOException {
-            byte[] file = Files.readAllBytes(path);
-            return Arrays.copyOfRange(file, dataSetOffset(file), file.length);
+            return Part10.dataSet(path);
         }
     }
 
     private static final String LIST_SCRIPT = """
-            import glob, sys, pydicom
-            for p in sorted(glob.glob(sys.argv[1] + '/*.dcm')):
+            import glob, os, sys, pydicom
+            for p in sorted(glob.glob(sys.argv[1] + '/**/*', recursive=True)):
+                if not os.path.isfile(p):
+                    continue
                 try:
                     ds = pydicom.dcmread(p)
                     ts = str(ds.file_meta.get('TransferSyntaxUID', ''))
@@ -58,25 +60,5 @@ final class PydicomCorpus {
             }
         }
         return files;
-    }
-
-    /** Where the data set starts: after the 128-byte preamble, "DICM" and the group 0002 elements (explicit VR LE). */
-    static int dataSetOffset(byte[] file) {
-        if (file.length < 132 || file[128] != 'D' || file[129] != 'I' || file[130] != 'C' || file[131] != 'M') {
-            throw new IllegalArgumentException("not a Part 10 file");
-        }
-        int position = 132;
-        while (position + 8 <= file.length && (file[position] & 0xFF | (file[position + 1] & 0xFF) << 8) == 0x0002) {
-            String vr = new String(file, position + 4, 2, java.nio.charset.StandardCharsets.US_ASCII);
-            if (List.of("OB", "OW", "OF", "SQ", "UT", "UN", "UC", "UR").contains(vr)) {
-                long length = (file[position + 8] & 0xFFL) | (file[position + 9] & 0xFFL) << 8
-                        | (file[position + 10] & 0xFFL) << 16 | (file[position + 11] & 0xFFL) << 24;
-                position += 12 + (int) length;
-            } else {
-                int length = (file[position + 6] & 0xFF) | (file[position + 7] & 0xFF) << 8;
-                position += 8 + length;
-            }
-        }
-        return position;
     }
 }

@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.glassbox.server.dicom.net.RecordingStoreHandler.Received;
+import io.glassbox.server.testing.Dcmtk;
+import io.glassbox.server.testing.Part10;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -156,7 +157,7 @@ class StoreBehaviourTest {
         String sopInstance = sopInstanceUid(LARGE_OBJECT);
         try (Dcmtk.Background storescp = new Dcmtk.Background(Dcmtk.command("storescp", "-aet", "STORESCP",
                 "--max-pdu", "4096", "+B", "-F", "-od", received, port))) {
-            awaitListening(port);
+            Dcmtk.awaitListening(port);
             Association association = Requests.open(port, Requests.request("GLASSBOX", "STORESCP", 116794,
                     context(1, sopClass, TransferSyntaxes.IMPLICIT_VR_LITTLE_ENDIAN)));
             assertEquals(4096, association.sendMaxPduLength());
@@ -211,19 +212,6 @@ class StoreBehaviourTest {
     }
 
     static byte[] dataSet(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        return java.util.Arrays.copyOfRange(bytes, PydicomCorpus.dataSetOffset(bytes), bytes.length);
-    }
-
-    static void awaitListening(int port) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Socket probe = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(20);
-            }
-        }
-        throw new AssertionError("nothing listening on port " + port);
+        return Part10.dataSet(file);
     }
 }

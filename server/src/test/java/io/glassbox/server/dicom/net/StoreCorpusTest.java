@@ -8,12 +8,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.glassbox.server.dicom.net.PydicomCorpus.CorpusFile;
 import io.glassbox.server.dicom.net.RecordingStoreHandler.Received;
-import java.io.IOException;
+import io.glassbox.server.testing.Dcmtk;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -128,7 +126,7 @@ class StoreCorpusTest {
         }
         try (Dcmtk.Background storescp = new Dcmtk.Background(Dcmtk.command("storescp", "-aet", "REFERENCE",
                 "+x" + option.substring(2), "+B", "-F", "-od", directory, port))) {
-            awaitListening(port);
+            Dcmtk.awaitListening(port);
             Dcmtk.Result storescu = Dcmtk.run(Dcmtk.DEFAULT_TIMEOUT, Dcmtk.command("storescu", "-R",
                     "-aec", "REFERENCE", option, "127.0.0.1", port, file.path()));
             assertTrue(storescu.succeeded() && !storescu.output().contains("Store Failed"), storescu.toString());
@@ -138,17 +136,5 @@ class StoreCorpusTest {
                 return Files.readAllBytes(written.get(0));
             }
         }
-    }
-
-    private static void awaitListening(int port) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Socket probe = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(20);
-            }
-        }
-        fail("storescp did not start listening on port " + port);
     }
 }

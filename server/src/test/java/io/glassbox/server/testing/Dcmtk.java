@@ -1,8 +1,9 @@
-package io.glassbox.server.dicom.net;
+package io.glassbox.server.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,15 +13,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs Debian's dcmtk tools (echoscu, storescu, storescp, findscu) with a time limit, capturing their output. */
-final class Dcmtk {
+public final class Dcmtk {
 
-    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     private Dcmtk() {
     }
 
-    record Result(List<String> command, int exitCode, String output) {
-        boolean succeeded() {
+    public record Result(List<String> command, int exitCode, String output) {
+        public boolean succeeded() {
             return exitCode == 0;
         }
 
@@ -30,11 +31,11 @@ final class Dcmtk {
         }
     }
 
-    static Result run(String... command) {
+    public static Result run(String... command) {
         return run(DEFAULT_TIMEOUT, List.of(command));
     }
 
-    static Result run(Duration timeout, List<String> command) {
+    public static Result run(Duration timeout, List<String> command) {
         try {
             Path log = Files.createTempFile("dcmtk", ".log");
             try {
@@ -58,30 +59,49 @@ final class Dcmtk {
     }
 
     /** A started process (storescp as a reference receiver), stopped by {@link #close}. */
-    static final class Background implements AutoCloseable {
+    public static final class Background implements AutoCloseable {
         private final Process process;
         private final Path log;
 
-        Background(List<String> command) throws IOException {
+        public Background(List<String> command) throws IOException {
             log = Files.createTempFile("dcmtk-bg", ".log");
             process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         }
 
-        String output() throws IOException {
+        public String output() throws IOException {
             return Files.readString(log, StandardCharsets.UTF_8);
         }
 
         @Override
-        public void close() throws IOException, InterruptedException {
+        public void close() throws IOException {
             process.destroy();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
             Files.deleteIfExists(log);
         }
     }
 
-    static List<String> command(Object... parts) {
+    /** Waits until something accepts connections on 127.0.0.1:port (a storescp just started). */
+    public static void awaitListening(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                new Socket("127.0.0.1", port).close();
+                return;
+            } catch (IOException e) {
+                Thread.sleep(20);
+            }
+        }
+        fail("nothing listening on port " + port);
+    }
+
+    public static List<String> command(Object... parts) {
         List<String> command = new ArrayList<>();
         for (Object part : parts) {
             if (part instanceof List<?> list) {
