@@ -159,10 +159,11 @@ public final class AssociationAcceptor implements Closeable {
                 return;
             }
             AssociateAccept accept = negotiator.accept(request);
-            socket.getOutputStream().write(accept.toPdu());
             association = new Association(socket, reader, false, request, accept, settings.maxPduLength());
+            // counted before the peer can know it is accepted, so that what the peer sees and the count agree
             established.add(association);
             observer.accepted(association);
+            socket.getOutputStream().write(accept.toPdu());
             LOG.debugf("%s: accepted %d of %d presentation contexts; peer %s %s, max PDU %d", association,
                     association.presentationContexts().size(), request.presentationContexts().size(),
                     request.userInformation().implementationClassUid(), request.userInformation().implementationVersionName(),
