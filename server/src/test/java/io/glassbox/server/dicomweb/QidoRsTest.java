@@ -214,6 +214,32 @@ public class QidoRsTest {
     }
 
     @Test
+    void dateTimeRangesOnAnAttributeOfTheStoredMetadata() {
+        java.util.function.BiFunction<String, String, Set<String>> acquiredBetween = (from, to) -> files.stream()
+                .filter(f -> {
+                    String dt = text(f, TagFromName.AcquisitionDateTime);
+                    return !dt.isEmpty() && (dt + "00000000000000").substring(0, 14).compareTo(from) >= 0
+                            && dt.compareTo(to) <= 0;
+                })
+                .map(Loaded::sopInstanceUid).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> in2013 = acquiredBetween.apply("20130000000000", "2013z");
+        assertFalse(in2013.isEmpty(), "the corpus has an acquisition in 2013");
+        assertEquals(in2013, values(search("instances?AcquisitionDateTime=2013-2013"), "00080018"));
+        assertEquals(in2013, values(search("instances?AcquisitionDateTime=2013"), "00080018"));
+        assertEquals(acquiredBetween.apply("20130125105900", "20130125110000"),
+                values(search("instances?AcquisitionDateTime=201301251059-20130125110000"), "00080018"));
+        assertEquals(Set.of(), values(search("instances?AcquisitionDateTime=20130125110000-"), "00080018"));
+    }
+
+    @Test
+    void onlyJsonIsOffered() {
+        Response r = given().accept("multipart/related; type=\"application/dicom+xml\"").get("/dicomweb/studies");
+        assertEquals(406, r.statusCode(), r::asString);
+        assertEquals("application/problem+json", r.contentType());
+        assertEquals(200, given().accept("application/json").get("/dicomweb/studies").statusCode());
+    }
+
+    @Test
     void uidListMatchingCommaSeparatedAndRepeated() {
         List<String> all = new ArrayList<>(studiesWhere(f -> true));
         String a = all.get(0);
