@@ -129,11 +129,13 @@ public class WadoService {
         InstanceLocation instance = one(studyUid, seriesUid, sopInstanceUid);
         BulkDataPath bulkDataPath = BulkDataPath.parse(path).orElseThrow(() -> ProblemException.notFound(
                 "'" + path + "' is not a bulk data path of this server (tags and item indexes joined by '/')"));
-        String location = urls.instance(studyUid, seriesUid, sopInstanceUid) + "/bulkdata/" + path;
+        String instanceUrl = urls.instance(studyUid, seriesUid, sopInstanceUid);
+        String location = instanceUrl + "/bulkdata/" + path;
         if (bulkDataPath.isPixelData() && instance.pixelDataOffset() != null) {
             int[] all = IntStream.rangeClosed(1, instance.frameCount()).toArray();
-            // Uncompressed: the whole value in one part; encapsulated: one part per frame, as stored.
-            return pixelData(instance, all, !PixelDataFrames.encapsulated(instance), accepted, location);
+            // Uncompressed: the whole value in one part; encapsulated: one part per frame (located as that frame).
+            return pixelData(instance, all, PixelDataFrames.encapsulated(instance) ? null : location, accepted,
+                    instanceUrl);
         }
         Offer octets = new Offer(OCTET_STREAM, MediaNegotiation.EXPLICIT_VR_LITTLE_ENDIAN);
         if (MediaNegotiation.multipart(accepted, List.of(octets)).isEmpty()) {
@@ -165,16 +167,15 @@ public class WadoService {
             List<MediaType> accepted, DicomWebUrls urls) {
         InstanceLocation instance = one(studyUid, seriesUid, sopInstanceUid);
         int[] numbers = frameNumbers(frameList, instance);
-        return pixelData(instance, numbers, false, accepted,
-                urls.instance(studyUid, seriesUid, sopInstanceUid) + "/frames/");
+        return pixelData(instance, numbers, null, accepted, urls.instance(studyUid, seriesUid, sopInstanceUid));
     }
 
     /**
-     * Sends frames as one part each (the part's Content-Location is {@code location} + its frame number), or all
-     * of them in one part at {@code location} ({@code onePart}, for the Pixel Data bulk data).
+     * Sends frames as one part each, located at their frame URL, or all of them in one part located at
+     * {@code onePartLocation} when that is not null (the uncompressed Pixel Data bulk data).
      */
-    private Response pixelData(InstanceLocation instance, int[] numbers, boolean onePart, List<MediaType> accepted,
-            String location) {
+    private Response pixelData(InstanceLocation instance, int[] numbers, String onePartLocation,
+            List<MediaType> accepted, String instanceUrl) {
         requirePixelData(instance);
         String ts = instance.transferSyntaxUid();
         List<Offer> offers = PixelDataFrames.encapsulated(instance)
@@ -201,12 +202,12 @@ public class WadoService {
         StreamingOutput body = out -> {
             try (FileChannel channel = PixelDataFrames.open(path)) {
                 MultipartRelated multipart = new MultipartRelated(out, boundary);
-                if (onePart) {
-                    multipart.startPart(partType, location);
+                if (onePartLocation != null) {
+                    multipart.startPart(partType, onePartLocation);
                 }
                 for (int k = 0; k < frames.size(); k++) {
-                    if (!onePart) {
-                        multipart.startPart(partType, location + numbers[k]);
+                    if (onePartLocation == null) {
+                        multipart.startPart(partType, instanceUrl + "/frames/" + numbers[k]);
                     }
                     frames.get(k).writeTo(channel, multipart.body());
                 }

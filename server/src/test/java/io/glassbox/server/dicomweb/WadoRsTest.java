@@ -140,7 +140,7 @@ public class WadoRsTest {
 
     @Test
     void metadataIsTheStoredJsonAndItsBulkDataUrisResolveToTheRightBytes() throws Exception {
-        List<Loaded> loaded = corpus.load("waveform_ecg.dcm", "CT_small.dcm", "JPEG2000.dcm");
+        List<Loaded> loaded = corpus.load("waveform_ecg.dcm", "CT_small.dcm", "JPEG2000.dcm", "SC_rgb_rle_2frame.dcm");
         for (Loaded f : loaded) {
             Reply r = Http.get(url(f) + "/metadata", "application/dicom+json");
             assertEquals(200, r.status(), r::toString);
@@ -171,6 +171,9 @@ public class WadoRsTest {
                         assertEquals(frames.get(0), TestCorpus.sha256(value), f.name());
                     } else {
                         assertEquals(frames, parts.stream().map(p -> TestCorpus.sha256(p.body())).toList());
+                        for (int k = 0; k < parts.size(); k++) {
+                            assertEquals(url(f) + "/frames/" + (k + 1), parts.get(k).contentLocation());
+                        }
                     }
                 } else {
                     assertEquals(1, parts.size());
