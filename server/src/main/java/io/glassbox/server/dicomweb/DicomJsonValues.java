@@ -13,16 +13,15 @@ import java.util.Set;
  * and the trimming of stored data sets for QIDO-RS.
  */
 public final class DicomJsonValues {
-    private static final JsonNodeFactory F = JsonNodeFactory.instance;
-
-    private DicomJsonValues() {}
-
     public static final String MEDIA_TYPE = "application/dicom+json";
 
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
     /** VRs whose JSON values are numbers (F.2.3). */
     private static final Set<String> NUMBER_VRS = Set.of("IS", "DS", "US", "UL", "SS", "SL", "FL", "FD", "UV", "SV");
     /** Text VRs that hold one value that may contain '\' (every other string VR separates values with it). */
     private static final Set<String> SINGLE_VALUED_TEXT_VRS = Set.of("LT", "ST", "UT", "UR");
+
+    private DicomJsonValues() {}
 
     /**
      * An element from the text form a DICOM value is kept in by the index: '' is no value; values are separated
