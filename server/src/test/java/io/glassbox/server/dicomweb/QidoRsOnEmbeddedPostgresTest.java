@@ -13,12 +13,12 @@ import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every QIDO-RS matching case of {@link QidoRsTest} again, on the embedded PostgreSQL 17 that a first run of the
+ * Every QIDO-RS matching case of {@link QidoRsCases} again, on the embedded PostgreSQL 17 that a first run of the
  * server uses (not the machine's PostgreSQL 15): the matching SQL must mean the same on both.
  */
 @QuarkusTest
 @WithTestResource(EmbeddedPostgresTestResource.class)
-public class QidoRsOnEmbeddedPostgresTest extends QidoRsTest {
+public class QidoRsOnEmbeddedPostgresTest extends QidoRsCases {
 
     @Inject
     AgroalDataSource dataSource;
