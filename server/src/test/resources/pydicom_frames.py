@@ -8,7 +8,6 @@ import hashlib
 import json
 import sys
 
-import numpy
 import pydicom
 from pydicom.encaps import generate_pixel_data_frame
 
@@ -33,7 +32,8 @@ else:
     data = ds.PixelData
     bits = ds.BitsAllocated
     if not ts.is_little_endian and bits > 8:
-        data = numpy.frombuffer(data, dtype=">u%d" % (bits // 8)).astype("<u%d" % (bits // 8)).tobytes()
+        width = bits // 8  # big-endian samples turned little-endian, without numpy (not installed by setup.sh)
+        data = b"".join(data[k:k + width][::-1] for k in range(0, len(data), width))
     frame_bits = ds.Rows * ds.Columns * ds.get("SamplesPerPixel", 1) * bits
     assert frame_bits % 8 == 0, "bit-packed frames are not byte aligned"
     size = frame_bits // 8
