@@ -108,6 +108,8 @@ if echoscu -to 10 -ta 10 -td 10 -aec GLASSBOX 127.0.0.1 "$DICOM_PORT"; then
 else
   fail "echoscu -aec GLASSBOX 127.0.0.1 $DICOM_PORT (no DICOM listener answering)"
 fi
+curl -sf "http://127.0.0.1:$HTTP_PORT/q/metrics" | grep -q '^glassbox_dicom_associations_accepted_total ' \
+  && pass "/q/metrics counts the DICOM association" || fail "/q/metrics has no glassbox_dicom_associations_accepted_total"
 
 # 3. A marker row, then SIGKILL: PostgreSQL outlives the JVM, and the next start must take the cluster over.
 pg_port=$(embedded_pg_port "$WORK/first.log")

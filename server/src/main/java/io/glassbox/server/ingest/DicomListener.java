@@ -24,7 +24,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -115,8 +114,6 @@ public class DicomListener {
         } finally {
             bytesReceived.increment(content.count);
         }
-        metrics.counter("glassbox.dicom.received.instances", "outcome", outcome.result().name().toLowerCase(Locale.ROOT))
-                .increment();
         return new StoreResult(outcome.dimseStatus(), outcome.success() ? null : outcome.errorComment());
     }
 
