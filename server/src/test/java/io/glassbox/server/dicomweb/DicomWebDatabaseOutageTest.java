@@ -15,6 +15,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.URL;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +35,12 @@ public class DicomWebDatabaseOutageTest {
 
     @Inject
     CorpusLoader corpus;
+
+    /** Leaves the shared test database empty for the test classes that run after this one in the same JVM. */
+    @AfterEach
+    void leaveNothingBehind() throws Exception {
+        index.clear();
+    }
 
     @Test
     void anUnreachableIndexIs503NotAnEmptyAnswer() throws Exception {

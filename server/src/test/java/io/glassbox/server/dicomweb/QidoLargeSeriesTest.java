@@ -23,6 +23,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,6 +44,12 @@ public class QidoLargeSeriesTest {
 
     @Inject
     IngestService ingest;
+
+    /** Leaves the shared test database empty for the test classes that run after this one in the same JVM. */
+    @AfterEach
+    void leaveNothingBehind() throws Exception {
+        index.clear();
+    }
 
     @Test
     void fiveHundredInstanceSeries() throws Exception {

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +50,12 @@ public abstract class QidoRsCases {
     CorpusLoader corpus;
 
     List<Loaded> files;
+
+    /** Leaves the shared test database empty for the test classes that run after this one in the same JVM. */
+    @AfterEach
+    void leaveNothingBehind() throws Exception {
+        index.clear();
+    }
 
     @BeforeEach
     void load() throws Exception {

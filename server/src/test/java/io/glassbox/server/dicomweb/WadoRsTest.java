@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,12 @@ public class WadoRsTest {
 
     @Inject
     CorpusLoader corpus;
+
+    /** Leaves the shared test database empty for the test classes that run after this one in the same JVM. */
+    @AfterEach
+    void leaveNothingBehind() throws Exception {
+        index.clear();
+    }
 
     @BeforeEach
     void clean() throws Exception {
