@@ -8,8 +8,8 @@ import java.util.Objects;
 /**
  * A coded concept (PS3.3 8.8): code value, coding scheme designator, code meaning.
  *
- * <p>Codes of Glassbox's own scheme {@link #GLASSBOX_SCHEME} are declared in the Coding Scheme Identification
- * Sequence of every object that uses them (PS3.3 C.12.1.1.5 asks that of private schemes).
+ * <p>Codes of local schemes ("99…", like Glassbox's own {@link #GLASSBOX_SCHEME}) are declared in the Coding Scheme
+ * Identification Sequence of every object that uses them (PS3.3 C.12.1.1.5).
  */
 public record Code(String value, String scheme, String meaning) {
 
@@ -51,6 +51,11 @@ public record Code(String value, String scheme, String meaning) {
 
     boolean isGlassbox() {
         return GLASSBOX_SCHEME.equals(scheme);
+    }
+
+    /** A local coding scheme: its designator starts with "99" (PS3.16 8.2). */
+    boolean isPrivate() {
+        return scheme.startsWith("99");
     }
 
     @Override

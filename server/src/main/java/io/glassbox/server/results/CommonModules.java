@@ -101,8 +101,8 @@ final class CommonModules {
     }
 
     /**
-     * SOP Common module: identity, creation time, character set, the coding schemes used that are not in PS3.16's
-     * list, and the algorithm as Contributing Equipment (IHE AI Results: manufacturer, model name, software version
+     * SOP Common module: identity, creation time, character set, the private ("99") coding schemes among
+     * {@code codesUsed} (PS3.16 8.2 lets anyone make one, so each object says whose it is), and the algorithm as Contributing Equipment (IHE AI Results: manufacturer, model name, software version
      * and a Device UID that follows the weights).
      */
     static void sopCommon(AnalysisResult r, AttributeList target, Kind kind, String sopClassUid, Code... codesUsed) {
@@ -133,6 +133,10 @@ final class CommonModules {
         for (Code c : codesUsed) {
             if (c.isGlassbox()) {
                 schemes.putIfAbsent(c.scheme(), scheme(c.scheme(), "Glassbox local codes", MANUFACTURER));
+            } else if (c.isPrivate()) {
+                // A plugin's own scheme: its maker answers for it.
+                schemes.putIfAbsent(c.scheme(), scheme(c.scheme(), "Local codes of " + a.manufacturer(),
+                        a.manufacturer()));
             }
         }
         Dicom.sequence(target, TagFromName.CodingSchemeIdentificationSequence,

@@ -244,15 +244,24 @@ final class OverlayRenderer {
                 TagFromName.RescaleIntercept, 0.0);
         Raster raster = image.getRaster();
         double[] values = new double[rows * columns];
+        // Padding (air outside the scan field, often -2000) is not image: left out of the full-range window.
+        double padding = Attribute.getSingleDoubleValueOrDefault(source, TagFromName.PixelPaddingValue, Double.NaN);
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         for (int y = 0; y < rows; y++) {
             for (int x = 0; x < columns; x++) {
-                double v = raster.getSampleDouble(x, y, 0) * slope + intercept;
+                double stored = raster.getSampleDouble(x, y, 0);
+                double v = stored * slope + intercept;
                 values[y * columns + x] = v;
-                min = Math.min(min, v);
-                max = Math.max(max, v);
+                if (stored != padding) {
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                }
             }
+        }
+        if (min > max) {
+            min = 0;
+            max = 0;
         }
         double center;
         double width;

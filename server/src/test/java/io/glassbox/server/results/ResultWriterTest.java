@@ -53,7 +53,7 @@ class ResultWriterTest {
      * copied from a source that has it empty.
      */
     static final List<Pattern> ACCEPTED_WARNINGS = List.of(
-            Pattern.compile(".*CodingSchemeDesignator.*Unrecognized defined term = <99GLASSBOX>.*"),
+            Pattern.compile(".*CodingSchemeDesignator.*Unrecognized defined term = <99[A-Z]+>.*"),
             Pattern.compile(".*ContributingEquipmentSequence.*DeviceUID\\(0018,1002\\)> - Attribute is not present in "
                     + "standard DICOM IOD.*"),
             Pattern.compile(".*(ImageType\\(0008,0008\\)|FrameType\\(0008,9007\\))\\[4\\]> - Unrecognized defined "
@@ -300,6 +300,38 @@ class ResultWriterTest {
             series.add(text(first.inStorageOrder()[i], TagFromName.SeriesInstanceUID));
         }
         assertEquals(4, Set.copyOf(series).size(), "each result must be in its own new series: " + series);
+    }
+
+    @Test
+    void namesOutsideAsciiSurviveAndPrivateCodesAreDeclared() throws Exception {
+        AttributeList source = Results.read("MR_small.dcm");
+        // The patient's name in Latin-1, as many modalities send it; the results are UTF-8 whatever the source.
+        com.pixelmed.dicom.SpecificCharacterSet latin1 = new com.pixelmed.dicom.SpecificCharacterSet(
+                new String[] {"ISO_IR 100"});
+        Attribute name = new com.pixelmed.dicom.PersonNameAttribute(TagFromName.PatientName, latin1);
+        name.addValue("Müller^Jörg");
+        source.put(name);
+        AnalysisResult base = Results.of(source, UUID.randomUUID(), 0.7, Results.WEIGHTS_SHA256);
+        Code vendorFinding = new Code("ACME-17", "99ACME", "Hyperdense focus");
+        AnalysisResult r = new AnalysisResult(base.analysisId(), source, 1, base.heatmap(),
+                new AnalysisResult.Finding("Hyperdense focus", vendorFinding, 0.7, 0.5), base.explanation(),
+                new AnalysisResult.Algorithm("acme", "Détecteur ACME", "2.1", "ACME Médical",
+                        Results.WEIGHTS_SHA256, false), base.timing());
+        ResultObjects objects = ResultWriter.write(r, OverlayStyle.DEFAULT);
+        for (AttributeList object : objects.inStorageOrder()) {
+            AttributeList back = readBack(object);
+            assertEquals("ISO_IR 192", text(back, TagFromName.SpecificCharacterSet));
+            assertEquals("Müller^Jörg", text(back, TagFromName.PatientName));
+            assertEquals("ACME Médical", text(item(back, TagFromName.ContributingEquipmentSequence),
+                    TagFromName.Manufacturer));
+        }
+        Path file = Files.createDirectories(OUT.resolve("non-ascii")).resolve("sr.dcm");
+        Files.write(file, ResultWriter.part10(objects.structuredReport()));
+        Verdict verdict = DicomTools.dciodvfy(file);
+        assertTrue(verdict.errors().isEmpty(), verdict::output);
+        List<String> schemes = items(objects.structuredReport(), TagFromName.CodingSchemeIdentificationSequence)
+                .stream().map(i -> text(i, TagFromName.CodingSchemeDesignator)).toList();
+        assertTrue(schemes.containsAll(List.of("99IHE", "99ACME", "99GLASSBOX")), schemes::toString);
     }
 
     @Test
