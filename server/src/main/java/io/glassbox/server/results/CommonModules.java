@@ -101,9 +101,10 @@ final class CommonModules {
     }
 
     /**
-     * SOP Common module: identity, creation time, character set, the private ("99") coding schemes among
-     * {@code codesUsed} (PS3.16 8.2 lets anyone make one, so each object says whose it is), and the algorithm as Contributing Equipment (IHE AI Results: manufacturer, model name, software version
-     * and a Device UID that follows the weights).
+     * SOP Common module: identity, creation time, character set, the local ("99") coding schemes among
+     * {@code codesUsed} (anyone may make one, so each object says whose it is), and the algorithm as Contributing
+     * Equipment (IHE AI Results: manufacturer, model name, software version and a Device UID that follows the
+     * weights).
      */
     static void sopCommon(AnalysisResult r, AttributeList target, Kind kind, String sopClassUid, Code... codesUsed) {
         put(target, TagFromName.SpecificCharacterSet, Dicom.UTF8_TERM);
@@ -135,8 +136,8 @@ final class CommonModules {
                 schemes.putIfAbsent(c.scheme(), scheme(c.scheme(), "Glassbox local codes", MANUFACTURER));
             } else if (c.isPrivate()) {
                 // A plugin's own scheme: its maker answers for it.
-                schemes.putIfAbsent(c.scheme(), scheme(c.scheme(), "Local codes of " + a.manufacturer(),
-                        a.manufacturer()));
+                schemes.putIfAbsent(c.scheme(), scheme(c.scheme(),
+                        Dicom.limit("Local codes of " + a.manufacturer(), 64), a.manufacturer()));
             }
         }
         Dicom.sequence(target, TagFromName.CodingSchemeIdentificationSequence,

@@ -294,7 +294,8 @@ class ResultWriterTest {
         series.add(Attribute.getSingleStringValueOrEmptyString(source, TagFromName.SeriesInstanceUID));
         for (int i = 0; i < 3; i++) {
             assertArrayEquals(ResultWriter.part10(first.inStorageOrder()[i]),
-                    ResultWriter.part10(again.inStorageOrder()[i]), "writing the same analysis again changed object " + i);
+                    ResultWriter.part10(again.inStorageOrder()[i]),
+                    "writing the same analysis again changed object " + i);
             assertNotEquals(text(first.inStorageOrder()[i], TagFromName.SOPInstanceUID),
                     text(other.inStorageOrder()[i], TagFromName.SOPInstanceUID));
             series.add(text(first.inStorageOrder()[i], TagFromName.SeriesInstanceUID));
