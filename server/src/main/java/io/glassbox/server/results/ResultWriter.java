@@ -1,0 +1,89 @@
+package io.glassbox.server.results;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.DicomOutputStream;
+import com.pixelmed.dicom.FileMetaInformation;
+import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.TransferSyntax;
+import io.glassbox.server.Glassbox;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Turns one {@link AnalysisResult} into the three DICOM objects that carry it, in the analysed image's study,
+ * each in its own new series: the heatmap burned over the image (Secondary Capture), the raw heatmap (Parametric
+ * Map) and the finding (Structured Report, which references the other two). Pure: no I/O, no clock; the same
+ * input gives the same objects, byte for byte.
+ */
+public final class ResultWriter {
+
+    /** Source Application Entity Title in the file meta of the objects Glassbox creates. */
+    static final String SOURCE_AE_TITLE = "GLASSBOX";
+
+    private ResultWriter() {}
+
+    /** The three objects of one result. */
+    public record ResultObjects(AttributeList secondaryCapture, AttributeList parametricMap,
+            AttributeList structuredReport) {
+
+        /** In the order they should be stored: what the report references comes first. */
+        public AttributeList[] inStorageOrder() {
+            return new AttributeList[] {parametricMap, secondaryCapture, structuredReport};
+        }
+    }
+
+    /**
+     * @throws IllegalArgumentException when the source cannot be drawn (no pixel data, undecodable)
+     */
+    public static ResultObjects write(AnalysisResult result, OverlayStyle style) {
+        AttributeList pm = ParametricMapWriter.write(result);
+        AttributeList sc = SecondaryCaptureWriter.write(result, style);
+        AttributeList sr = StructuredReportWriter.write(result, pm, sc);
+        return new ResultObjects(sc, pm, sr);
+    }
+
+    /**
+     * The object as a Part 10 file in Explicit VR Little Endian, with Glassbox's implementation identity in the
+     * file meta. The object itself is left unchanged.
+     */
+    public static byte[] part10(AttributeList object) {
+        AttributeList copy = new AttributeList();
+        copy.putAll(object);
+        try {
+            FileMetaInformation.addFileMetaInformation(copy, TransferSyntax.ExplicitVRLittleEndian, SOURCE_AE_TITLE);
+            copy.replaceWithValueIfPresent(TagFromName.ImplementationClassUID, Glassbox.IMPLEMENTATION_CLASS_UID);
+            copy.replaceWithValueIfPresent(TagFromName.ImplementationVersionName,
+                    Glassbox.IMPLEMENTATION_VERSION_NAME);
+            // PixelMed computed the group length for its own implementation identity; count again.
+            copy.replaceWithValueIfPresent(TagFromName.FileMetaInformationGroupLength,
+                    Long.toString(metaGroupLength(copy)));
+            ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+            copy.write(out, TransferSyntax.ExplicitVRLittleEndian, true, true);
+            return out.toByteArray();
+        } catch (DicomException e) {
+            throw new IllegalStateException("cannot encode " + object.get(TagFromName.SOPInstanceUID) + ": "
+                    + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Bytes of the file meta elements after the group length element, in explicit VR little endian. */
+    private static long metaGroupLength(AttributeList list) throws IOException, DicomException {
+        AttributeList meta = new AttributeList();
+        for (Attribute a : list.values()) {
+            if (a.getTag().getGroup() == 0x0002 && a.getTag().getElement() != 0x0000) {
+                meta.put(a);
+            }
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        // No meta transfer syntax: no preamble, the elements only.
+        DicomOutputStream out = new DicomOutputStream(bytes, null, TransferSyntax.ExplicitVRLittleEndian);
+        meta.write(out);
+        out.flush();
+        return bytes.size();
+    }
+}
