@@ -3,11 +3,9 @@ package io.glassbox.server.results;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.DicomOutputStream;
-import com.pixelmed.dicom.FileMetaInformation;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
-import io.glassbox.server.Glassbox;
+import io.glassbox.server.store.FileMeta;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,13 +51,9 @@ public final class ResultWriter {
         AttributeList copy = new AttributeList();
         copy.putAll(object);
         try {
-            FileMetaInformation.addFileMetaInformation(copy, TransferSyntax.ExplicitVRLittleEndian, SOURCE_AE_TITLE);
-            copy.replaceWithValueIfPresent(TagFromName.ImplementationClassUID, Glassbox.IMPLEMENTATION_CLASS_UID);
-            copy.replaceWithValueIfPresent(TagFromName.ImplementationVersionName,
-                    Glassbox.IMPLEMENTATION_VERSION_NAME);
-            // PixelMed computed the group length for its own implementation identity; count again.
-            copy.replaceWithValueIfPresent(TagFromName.FileMetaInformationGroupLength,
-                    Long.toString(metaGroupLength(copy)));
+            copy.putAll(FileMeta.of(Attribute.getSingleStringValueOrEmptyString(object, TagFromName.SOPClassUID),
+                    Attribute.getSingleStringValueOrEmptyString(object, TagFromName.SOPInstanceUID),
+                    TransferSyntax.ExplicitVRLittleEndian, SOURCE_AE_TITLE));
             ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
             copy.write(out, TransferSyntax.ExplicitVRLittleEndian, true, true);
             return out.toByteArray();
@@ -69,21 +63,5 @@ public final class ResultWriter {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Bytes of the file meta elements after the group length element, in explicit VR little endian. */
-    private static long metaGroupLength(AttributeList list) throws IOException, DicomException {
-        AttributeList meta = new AttributeList();
-        for (Attribute a : list.values()) {
-            if (a.getTag().getGroup() == 0x0002 && a.getTag().getElement() != 0x0000) {
-                meta.put(a);
-            }
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        // No meta transfer syntax: no preamble, the elements only.
-        DicomOutputStream out = new DicomOutputStream(bytes, null, TransferSyntax.ExplicitVRLittleEndian);
-        meta.write(out);
-        out.flush();
-        return bytes.size();
     }
 }
