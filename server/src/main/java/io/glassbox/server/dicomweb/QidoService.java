@@ -190,7 +190,7 @@ public class QidoService {
                     TreeMap<String, JsonNode> elements = new TreeMap<>();
                     ObjectNode stored = (ObjectNode) readTree(row.metadata());
                     DicomJsonValues.removeBulkData(stored);
-                    stored.fields().forEachRemaining(e -> elements.put(e.getKey(), e.getValue()));
+                    stored.properties().forEach(e -> elements.put(e.getKey(), e.getValue()));
                     for (int k = 0; k < tags.length; k++) {
                         elements.put(tags[k], element(attributes.get(k), row.values()[k], query.level(), row, urls));
                     }

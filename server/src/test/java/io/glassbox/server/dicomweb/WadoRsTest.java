@@ -202,7 +202,7 @@ public class WadoRsTest {
 
     private static void collectBulkDataUris(JsonNode node, List<String> out) {
         if (node.isObject()) {
-            node.fields().forEachRemaining(e -> {
+            node.properties().forEach(e -> {
                 if (e.getKey().equals("BulkDataURI")) {
                     out.add(e.getValue().asText());
                 } else {
