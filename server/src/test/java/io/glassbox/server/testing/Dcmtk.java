@@ -112,4 +112,48 @@ public final class Dcmtk {
         }
         return command;
     }
+
+    /** The storescu option that proposes this transfer syntax first (storescp's +x option of the same letter prefers it). */
+    public static final java.util.Map<String, String> PROPOSE_FIRST = java.util.Map.ofEntries(
+            java.util.Map.entry("1.2.840.10008.1.2", "-xi"),
+            java.util.Map.entry("1.2.840.10008.1.2.1", "-xe"),
+            java.util.Map.entry("1.2.840.10008.1.2.2", "-xb"),
+            java.util.Map.entry("1.2.840.10008.1.2.1.99", "-xd"),
+            java.util.Map.entry("1.2.840.10008.1.2.4.50", "-xy"),
+            java.util.Map.entry("1.2.840.10008.1.2.4.51", "-xx"),
+            java.util.Map.entry("1.2.840.10008.1.2.4.70", "-xs"),
+            java.util.Map.entry("1.2.840.10008.1.2.4.80", "-xt"),
+            java.util.Map.entry("1.2.840.10008.1.2.4.81", "-xu"),
+            java.util.Map.entry("1.2.840.10008.1.2.4.90", "-xv"),
+            java.util.Map.entry("1.2.840.10008.1.2.4.91", "-xw"),
+            java.util.Map.entry("1.2.840.10008.1.2.5", "-xr"));
+
+    /**
+     * The data set that dcmtk's own storescp, bit-preserving (+B), receives when storescu sends {@code file} with
+     * {@code option}: the reference for objects storescu re-encodes while sending (it drops group lengths,
+     * re-deflates).
+     */
+    public static byte[] dataSetReceivedByStorescp(Path file, String option, Path workDirectory) throws Exception {
+        Path directory = Files.createTempDirectory(workDirectory, "storescp");
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        try (Background storescp = new Background(command("storescp", "-aet", "REFERENCE",
+                "+x" + option.substring(2), "+B", "-F", "-od", directory, port))) {
+            awaitListening(port);
+            Result storescu = run(DEFAULT_TIMEOUT, command("storescu", "-R", "-aec", "REFERENCE", option,
+                    "127.0.0.1", port, file));
+            if (!storescu.succeeded() || storescu.output().contains("Store Failed")) {
+                fail(storescu.toString());
+            }
+            try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+                List<Path> written = files.toList();
+                if (written.size() != 1) {
+                    fail("storescp wrote " + written + "\n" + storescp.output());
+                }
+                return Files.readAllBytes(written.get(0));
+            }
+        }
+    }
 }

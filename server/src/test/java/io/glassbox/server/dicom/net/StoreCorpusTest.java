@@ -9,15 +9,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.glassbox.server.dicom.net.PydicomCorpus.CorpusFile;
 import io.glassbox.server.dicom.net.RecordingStoreHandler.Received;
 import io.glassbox.server.testing.Dcmtk;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,20 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StoreCorpusTest {
 
-    /** The storescu option proposing each transfer syntax first (storescp's +x option of the same letter prefers it). */
-    private static final Map<String, String> PROPOSE = Map.ofEntries(
-            Map.entry("1.2.840.10008.1.2", "-xi"),
-            Map.entry("1.2.840.10008.1.2.1", "-xe"),
-            Map.entry("1.2.840.10008.1.2.2", "-xb"),
-            Map.entry("1.2.840.10008.1.2.1.99", "-xd"),
-            Map.entry("1.2.840.10008.1.2.4.50", "-xy"),
-            Map.entry("1.2.840.10008.1.2.4.51", "-xx"),
-            Map.entry("1.2.840.10008.1.2.4.70", "-xs"),
-            Map.entry("1.2.840.10008.1.2.4.80", "-xt"),
-            Map.entry("1.2.840.10008.1.2.4.81", "-xu"),
-            Map.entry("1.2.840.10008.1.2.4.90", "-xv"),
-            Map.entry("1.2.840.10008.1.2.4.91", "-xw"),
-            Map.entry("1.2.840.10008.1.2.5", "-xr"));
+    private static final Map<String, String> PROPOSE = Dcmtk.PROPOSE_FIRST;
 
     @TempDir
     Path received;
@@ -119,22 +103,6 @@ class StoreCorpusTest {
 
     /** The data set dcmtk's storescp, bit-preserving, receives when storescu sends this file. */
     private byte[] receivedByDcmtkStorescp(CorpusFile file, String option) throws Exception {
-        Path directory = Files.createTempDirectory(reference, "ref");
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        try (Dcmtk.Background storescp = new Dcmtk.Background(Dcmtk.command("storescp", "-aet", "REFERENCE",
-                "+x" + option.substring(2), "+B", "-F", "-od", directory, port))) {
-            Dcmtk.awaitListening(port);
-            Dcmtk.Result storescu = Dcmtk.run(Dcmtk.DEFAULT_TIMEOUT, Dcmtk.command("storescu", "-R",
-                    "-aec", "REFERENCE", option, "127.0.0.1", port, file.path()));
-            assertTrue(storescu.succeeded() && !storescu.output().contains("Store Failed"), storescu.toString());
-            try (Stream<Path> files = Files.list(directory)) {
-                List<Path> written = files.toList();
-                assertEquals(1, written.size(), "storescp wrote " + written + "\n" + storescp.output());
-                return Files.readAllBytes(written.get(0));
-            }
-        }
+        return Dcmtk.dataSetReceivedByStorescp(file.path(), option, reference);
     }
 }
