@@ -82,7 +82,7 @@ class CorpusRoundTripTest {
         byte[] file = Files.readAllBytes(path);
         String[] uids = identity(file);
         String option = Dcmtk.PROPOSE_FIRST.get(uids[3]);
-        Dcmtk.Result storescu = Dcmtk.run("storescu", "-aet", "MODALITY", "-aec", "GLASSBOX", option, "127.0.0.1",
+        Dcmtk.Result storescu = Dcmtk.run("storescu", "-R", "-aet", "MODALITY", "-aec", "GLASSBOX", option, "127.0.0.1",
                 Integer.toString(listener.localPort()), path.toString());
         assertTrue(storescu.succeeded() && !storescu.output().contains("Store Failed"), storescu::toString);
 
