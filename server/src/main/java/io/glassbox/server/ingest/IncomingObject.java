@@ -23,4 +23,16 @@ public record IncomingObject(
         InputStream content) {
 
     public enum Via { DIMSE, STOW }
+
+    /**
+     * Thrown by a {@link #content} stream whose framing is broken (a truncated multipart body, an association
+     * aborted mid-object): the sender's fault, answered as "cannot understand", never as a server failure.
+     */
+    public static class MalformedContentException extends java.io.IOException {
+        private static final long serialVersionUID = 1L;
+
+        public MalformedContentException(String message) {
+            super(message);
+        }
+    }
 }

@@ -11,6 +11,7 @@ package io.glassbox.server.ingest;
  * @param sopClassUid     from the data set when it could be read, else what the request said, else null
  * @param sopInstanceUid  from the data set when it could be read, else what the request said, else null
  * @param studyInstanceUid from the data set when it could be read, else null
+ * @param seriesInstanceUid from the data set when it could be read, else null
  */
 public record IngestOutcome(
         Result result,
@@ -18,7 +19,8 @@ public record IngestOutcome(
         String errorComment,
         String sopClassUid,
         String sopInstanceUid,
-        String studyInstanceUid) {
+        String studyInstanceUid,
+        String seriesInstanceUid) {
 
     public enum Result {
         /** Newly stored and indexed: durable. */

@@ -1,17 +1,314 @@
 package io.glassbox.server.ingest;
 
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.DicomInputStream;
+import com.pixelmed.dicom.DicomOutputStream;
+import com.pixelmed.dicom.FileMetaInformation;
+import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.TransferSyntax;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.glassbox.server.Glassbox;
+import io.glassbox.server.index.IndexedInstance;
+import io.glassbox.server.index.InstanceIndex;
+import io.glassbox.server.index.InstanceIndex.StoredInstance;
+import io.glassbox.server.ingest.IngestOutcome.Result;
+import io.glassbox.server.store.ObjectStore;
+import io.glassbox.server.store.ObjectStore.ObjectTooLargeException;
+import io.glassbox.server.store.ObjectStore.TempObject;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
  * The one path by which an object enters Glassbox (C-STORE, STOW-RS and, later, AI results):
- * stream to a temporary file while hashing, fsync, parse the header, rename into place, commit the index row.
- * Success is returned only once both the file and its index row are durable.
+ * stream to a temporary file while hashing, fsync, check its structure to the last byte, parse the header with
+ * PixelMed, rename into place, commit the index row. Success is returned only once both the file and its index
+ * row are durable; on any failure nothing is visible and the temporary file is gone.
+ *
+ * <p>Same SOP Instance UID again: identical bytes succeed without a second copy; different bytes are refused with
+ * {@link #DUPLICATE_SOP_INSTANCE} and the stored object is kept (the store is write-once, so an acknowledged object
+ * never changes under a reader or an auditor).
  */
 @ApplicationScoped
 public class IngestService {
+    private static final Logger LOG = Logger.getLogger(IngestService.class);
+
+    public static final int SUCCESS = 0x0000;
+    public static final int DUPLICATE_SOP_INSTANCE = 0x0111;
+    public static final int OUT_OF_RESOURCES = 0xA700;
+    public static final int DATA_SET_DOES_NOT_MATCH_SOP_CLASS = 0xA900;
+    public static final int CANNOT_UNDERSTAND = 0xC000;
+
+    private final ObjectStore store;
+    private final InstanceIndex index;
+    private final MeterRegistry metrics;
+
+    public IngestService(ObjectStore store, InstanceIndex index, MeterRegistry metrics) {
+        this.store = store;
+        this.index = index;
+        this.metrics = metrics;
+    }
 
     /** Never throws for bad input or a failed disk/database: the outcome says what happened. */
     public IngestOutcome ingest(IncomingObject incoming) {
-        throw new UnsupportedOperationException("being written");
+        return ingest(incoming, null);
+    }
+
+    /**
+     * As {@link #ingest(IncomingObject)}, refusing an object whose Study Instance UID is not
+     * {@code requiredStudyUid} (STOW-RS to {@code /studies/{study}}) when that is not null.
+     */
+    public IngestOutcome ingest(IncomingObject incoming, String requiredStudyUid) {
+        IngestOutcome outcome;
+        TempObject temp = null;
+        try {
+            temp = store.receive(prefixFor(incoming), incoming.content());
+            outcome = fileAndIndex(incoming, temp, requiredStudyUid);
+        } catch (IncomingObject.MalformedContentException e) {
+            outcome = failure(Result.INVALID, CANNOT_UNDERSTAND, e.getMessage(), incoming);
+        } catch (ObjectTooLargeException e) {
+            outcome = failure(Result.FAILED, OUT_OF_RESOURCES, e.getMessage(), incoming);
+        } catch (IOException e) {
+            LOG.errorf(e, "Could not store an object from %s %s", incoming.via(), incoming.callingAeTitle());
+            outcome = failure(Result.FAILED, OUT_OF_RESOURCES, "could not write to storage: " + e.getMessage(),
+                    incoming);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Unexpected failure storing an object from %s %s", incoming.via(), incoming.callingAeTitle());
+            outcome = failure(Result.FAILED, OUT_OF_RESOURCES, "internal error: " + e, incoming);
+        } finally {
+            if (temp != null && Files.exists(temp.path())) {
+                store.deleteQuietly(temp.path());
+            }
+        }
+        count(incoming, outcome, temp);
+        return outcome;
+    }
+
+    private IngestOutcome fileAndIndex(IncomingObject in, TempObject temp, String requiredStudyUid) {
+        DicomStructure.Layout layout;
+        AttributeList list;
+        try {
+            layout = DicomStructure.check(temp.path());
+            list = readHeader(temp.path());
+        } catch (DicomStructure.MalformedException e) {
+            return failure(Result.INVALID, CANNOT_UNDERSTAND, e.getMessage(), in);
+        } catch (IOException | DicomException | RuntimeException e) {
+            return failure(Result.INVALID, CANNOT_UNDERSTAND, "unreadable DICOM: " + e.getMessage(), in);
+        }
+
+        String sopClass = text(list, TagFromName.SOPClassUID);
+        String sopInstance = text(list, TagFromName.SOPInstanceUID);
+        String study = text(list, TagFromName.StudyInstanceUID);
+        String series = text(list, TagFromName.SeriesInstanceUID);
+        IngestOutcome inconsistent = checkIdentity(in, list, sopClass, sopInstance, study, series, requiredStudyUid);
+        if (inconsistent != null) {
+            return inconsistent;
+        }
+
+        try {
+            Optional<StoredInstance> existing = index.find(sopInstance);
+            if (existing.isPresent()) {
+                return existingOutcome(existing.get(), temp, sopClass, study);
+            }
+            String relativePath = store.relativePathFor(study, series, sopInstance, temp.sha256());
+            Path published = store.publish(temp, relativePath);
+            try {
+                index.insert(indexed(in, list, layout, temp, relativePath));
+            } catch (SQLException e) {
+                // Not committed, so not visible: remove the file unless an identical copy (same name) is indexed.
+                Optional<StoredInstance> now = index.find(sopInstance);
+                if (now.isPresent() && now.get().storagePath().equals(relativePath)) {
+                    return new IngestOutcome(Result.ALREADY_STORED, SUCCESS, null, sopClass, sopInstance, study, series);
+                }
+                store.deleteQuietly(published);
+                if (now.isPresent()) {
+                    return existingOutcome(now.get(), temp, sopClass, study);
+                }
+                if ("GBX01".equals(e.getSQLState())) {
+                    return new IngestOutcome(Result.INVALID, CANNOT_UNDERSTAND, e.getMessage(), sopClass, sopInstance,
+                            study, series);
+                }
+                throw e;
+            }
+            return new IngestOutcome(Result.STORED, SUCCESS, null, sopClass, sopInstance, study, series);
+        } catch (SQLException e) {
+            LOG.errorf(e, "Index unavailable while storing %s", sopInstance);
+            return new IngestOutcome(Result.FAILED, OUT_OF_RESOURCES, "index database unavailable: " + e.getMessage(),
+                    sopClass, sopInstance, study, series);
+        } catch (IOException e) {
+            LOG.errorf(e, "Could not publish %s", sopInstance);
+            return new IngestOutcome(Result.FAILED, OUT_OF_RESOURCES, "could not write to storage: " + e.getMessage(),
+                    sopClass, sopInstance, study, series);
+        }
+    }
+
+    private static IngestOutcome existingOutcome(StoredInstance existing, TempObject temp, String sopClass,
+            String study) {
+        if (existing.sha256().equals(temp.sha256())) {
+            return new IngestOutcome(Result.ALREADY_STORED, SUCCESS, null, sopClass, existing.sopInstanceUid(), study,
+                    existing.seriesInstanceUid());
+        }
+        return new IngestOutcome(Result.CONFLICT, DUPLICATE_SOP_INSTANCE,
+                "a different object is already stored under this SOP Instance UID; it is kept", sopClass,
+                existing.sopInstanceUid(), study, existing.seriesInstanceUid());
+    }
+
+    /** UIDs the index needs must be present, and what the request or file meta claims must match the data set. */
+    private static IngestOutcome checkIdentity(IncomingObject in, AttributeList list, String sopClass,
+            String sopInstance, String study, String series, String requiredStudyUid) {
+        String missing = sopClass.isEmpty() ? "SOP Class UID (0008,0016)"
+                : sopInstance.isEmpty() ? "SOP Instance UID (0008,0018)"
+                : study.isEmpty() ? "Study Instance UID (0020,000D)"
+                : series.isEmpty() ? "Series Instance UID (0020,000E)" : null;
+        if (missing != null) {
+            return new IngestOutcome(Result.INVALID, DATA_SET_DOES_NOT_MATCH_SOP_CLASS, "the data set has no " + missing,
+                    emptyToNull(sopClass), emptyToNull(sopInstance), emptyToNull(study), emptyToNull(series));
+        }
+        // The data set is the truth. A C-STORE request that names another instance than the one it carries is a
+        // broken peer (its response would acknowledge the wrong UID): refused. A Part 10 file whose meta disagrees
+        // with its data set is common in the wild (pydicom's rtdose.dcm): stored as received, indexed under the
+        // data set's UIDs, with a warning.
+        if (in.via() == IncomingObject.Via.DIMSE) {
+            if (!sopClass.equals(in.sopClassUid())) {
+                return new IngestOutcome(Result.INVALID, DATA_SET_DOES_NOT_MATCH_SOP_CLASS,
+                        "SOP Class UID of the C-STORE request (" + in.sopClassUid() + ") differs from the data set's ("
+                                + sopClass + ")", sopClass, sopInstance, study, series);
+            }
+            if (!sopInstance.equals(in.sopInstanceUid())) {
+                return new IngestOutcome(Result.INVALID, CANNOT_UNDERSTAND,
+                        "SOP Instance UID of the C-STORE request (" + in.sopInstanceUid()
+                                + ") differs from the data set's (" + sopInstance + ")",
+                        sopClass, sopInstance, study, series);
+            }
+        } else {
+            String metaInstance = text(list, TagFromName.MediaStorageSOPInstanceUID);
+            String metaClass = text(list, TagFromName.MediaStorageSOPClassUID);
+            if (!metaInstance.equals(sopInstance) || !metaClass.equals(sopClass)) {
+                LOG.warnf("File meta names %s / %s but the data set is %s / %s: indexed by the data set",
+                        metaClass, metaInstance, sopClass, sopInstance);
+            }
+        }
+        if (requiredStudyUid != null && !requiredStudyUid.equals(study)) {
+            return new IngestOutcome(Result.INVALID, DATA_SET_DOES_NOT_MATCH_SOP_CLASS,
+                    "the instance belongs to study " + study + ", not to the target study " + requiredStudyUid,
+                    sopClass, sopInstance, study, series);
+        }
+        return null;
+    }
+
+    /** DIMSE data sets arrive without file meta: Glassbox writes one from the request in front of the bytes. */
+    private static byte[] prefixFor(IncomingObject in) throws IOException {
+        if (in.via() != IncomingObject.Via.DIMSE) {
+            return new byte[0];
+        }
+        try {
+            AttributeList meta = new AttributeList();
+            FileMetaInformation.addFileMetaInformation(meta, in.sopClassUid(), in.sopInstanceUid(),
+                    in.transferSyntaxUid(), in.callingAeTitle());
+            meta.replaceWithValueIfPresent(TagFromName.ImplementationClassUID, Glassbox.IMPLEMENTATION_CLASS_UID);
+            meta.replaceWithValueIfPresent(TagFromName.ImplementationVersionName, Glassbox.IMPLEMENTATION_VERSION_NAME);
+            // recompute the group length after changing values
+            FileMetaInformation.addFileMetaInformation(meta, in.transferSyntaxUid(), in.callingAeTitle());
+            ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+            DicomOutputStream dos = new DicomOutputStream(out, TransferSyntax.ExplicitVRLittleEndian,
+                    in.transferSyntaxUid());
+            meta.write(dos);
+            dos.flush();
+            return out.toByteArray();
+        } catch (DicomException e) {
+            throw new IOException("cannot build file meta information: " + e.getMessage(), e);
+        }
+    }
+
+    /** Header only: stops before the top-level Pixel Data and never decompresses. */
+    static AttributeList readHeader(Path file) throws IOException, DicomException {
+        AttributeList list = new AttributeList();
+        list.setDecompressPixelData(false);
+        try (DicomInputStream dis = new DicomInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            list.read(dis, (l, tag, offset) -> l == list && tag.equals(TagFromName.PixelData));
+        }
+        return list;
+    }
+
+    private IndexedInstance indexed(IncomingObject in, AttributeList list, DicomStructure.Layout layout,
+            TempObject temp, String relativePath) {
+        ObjectNode json = DicomJson.of(list);
+        if (layout.pixelDataLength() != null) {
+            json.set("7FE00010", DicomJson.bulkData(layout.pixelDataVr(), "7FE00010"));
+        }
+        return new IndexedInstance(
+                text(list, TagFromName.PatientID), text(list, TagFromName.IssuerOfPatientID),
+                text(list, TagFromName.PatientName), text(list, TagFromName.PatientBirthDate),
+                text(list, TagFromName.PatientSex),
+                text(list, TagFromName.StudyInstanceUID), text(list, TagFromName.StudyDate),
+                text(list, TagFromName.StudyTime), text(list, TagFromName.AccessionNumber),
+                text(list, TagFromName.ReferringPhysicianName), text(list, TagFromName.StudyDescription),
+                text(list, TagFromName.StudyID),
+                text(list, TagFromName.SeriesInstanceUID), text(list, TagFromName.Modality),
+                integer(list, TagFromName.SeriesNumber), text(list, TagFromName.SeriesDescription),
+                text(list, TagFromName.BodyPartExamined), text(list, TagFromName.SeriesDate),
+                text(list, TagFromName.SeriesTime), text(list, TagFromName.PerformedProcedureStepStartDate),
+                text(list, TagFromName.PerformedProcedureStepStartTime), text(list, TagFromName.InstitutionName),
+                text(list, TagFromName.StationName),
+                text(list, TagFromName.SOPInstanceUID), text(list, TagFromName.SOPClassUID),
+                integer(list, TagFromName.InstanceNumber), integer(list, TagFromName.Rows),
+                integer(list, TagFromName.Columns), integer(list, TagFromName.NumberOfFrames),
+                layout.transferSyntaxUid(), temp.size(), temp.sha256(), relativePath,
+                layout.datasetOffset(), layout.pixelDataOffset(), layout.pixelDataLength(), json.toString(),
+                in.via().name(), in.callingAeTitle() == null ? "" : in.callingAeTitle());
+    }
+
+    private static String text(AttributeList list, AttributeTag tag) {
+        // The whole value, all of its values joined by backslash as in DICOM, control characters removed
+        // (PostgreSQL text cannot hold NUL).
+        Attribute a = list.get(tag);
+        if (a == null) {
+            return "";
+        }
+        try {
+            String[] values = a.getStringValues();
+            return values == null ? "" : String.join("\\", values).replace("\0", "").trim();
+        } catch (DicomException e) {
+            return "";
+        }
+    }
+
+    private static Integer integer(AttributeList list, AttributeTag tag) {
+        String s = text(list, tag);
+        if (s.isEmpty()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(s.split("\\\\")[0].trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    private static IngestOutcome failure(Result result, int status, String comment, IncomingObject in) {
+        return new IngestOutcome(result, status, comment, in.sopClassUid(), in.sopInstanceUid(), null, null);
+    }
+
+    private void count(IncomingObject in, IngestOutcome outcome, TempObject temp) {
+        metrics.counter("glassbox.ingest.instances", "via", in.via().name(), "result", outcome.result().name())
+                .increment();
+        if (temp != null) {
+            metrics.counter("glassbox.ingest.bytes", "via", in.via().name()).increment(temp.size());
+        }
     }
 }

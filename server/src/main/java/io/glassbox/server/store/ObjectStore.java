@@ -1,0 +1,147 @@
+package io.glassbox.server.store;
+
+import io.glassbox.server.config.GlassboxConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.UUID;
+
+/**
+ * The write-once file store under {@code <data-dir>/objects}. Objects are first streamed into
+ * {@code <data-dir>/incoming} (same file system) while being hashed, forced to disk, and only then renamed into
+ * place atomically, so a reader never sees a partial file. File names carry a prefix of the content's SHA-256,
+ * so two different objects claiming one SOP Instance UID can never overwrite each other on disk; the index
+ * decides which one exists.
+ */
+@ApplicationScoped
+public class ObjectStore {
+
+    private final Path dataDir;
+    private final Path incomingDir;
+    private final Path objectsDir;
+    private final long maxObjectBytes;
+
+    public ObjectStore(GlassboxConfig config) {
+        this.dataDir = config.dataDir().toAbsolutePath().normalize();
+        this.incomingDir = dataDir.resolve("incoming");
+        this.objectsDir = dataDir.resolve("objects");
+        this.maxObjectBytes = config.store().maxObjectBytes();
+    }
+
+    /** A file being received: not visible to anyone until {@link #publish} moves it into the store. */
+    public record TempObject(Path path, long size, String sha256) {}
+
+    /** The object was larger than {@code glassbox.store.max-object-bytes}. */
+    public static class ObjectTooLargeException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ObjectTooLargeException(long limit) {
+            super("object larger than the configured limit of " + limit + " bytes");
+        }
+    }
+
+    /**
+     * Streams {@code prefix} (may be empty) followed by all of {@code content} into a new temporary file, hashing
+     * it on the way, and forces it to disk. On failure the temporary file is removed.
+     */
+    public TempObject receive(byte[] prefix, InputStream content) throws IOException {
+        Files.createDirectories(incomingDir);
+        Path tmp = incomingDir.resolve(UUID.randomUUID() + ".part");
+        MessageDigest sha = sha256();
+        long size = 0;
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
+            byte[] buf = new byte[256 * 1024];
+            if (prefix.length > 0) {
+                out.write(prefix);
+                sha.update(prefix);
+                size += prefix.length;
+            }
+            int n;
+            while ((n = content.read(buf)) > 0) {
+                size += n;
+                if (size > maxObjectBytes) {
+                    throw new ObjectTooLargeException(maxObjectBytes);
+                }
+                out.write(buf, 0, n);
+                sha.update(buf, 0, n);
+            }
+            out.flush();
+            channel.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        return new TempObject(tmp, size, HexFormat.of().formatHex(sha.digest()));
+    }
+
+    /** Where an object with this identity and content lives, relative to the data directory. */
+    public String relativePathFor(String studyUid, String seriesUid, String sopInstanceUid, String sha256) {
+        return "objects/" + safe(studyUid) + "/" + safe(seriesUid) + "/" + safe(sopInstanceUid) + "-"
+                + sha256.substring(0, 16) + ".dcm";
+    }
+
+    /**
+     * Moves the temporary file to its place in the store with an atomic rename and forces the directory entries
+     * to disk. After this returns the file is durable; it becomes visible to readers when its index row commits.
+     */
+    public Path publish(TempObject temp, String relativePath) throws IOException {
+        Path target = resolve(relativePath);
+        Path dir = target.getParent();
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            // New directory entries must reach the disk too, up to the objects directory.
+            for (Path d = dir; d != null && d.startsWith(objectsDir); d = d.getParent()) {
+                forceDirectory(d.getParent());
+            }
+        }
+        Files.move(temp.path(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        forceDirectory(dir);
+        return target;
+    }
+
+    public Path resolve(String relativePath) {
+        Path p = dataDir.resolve(relativePath).normalize();
+        if (!p.startsWith(dataDir)) {
+            throw new IllegalArgumentException("path outside the data directory: " + relativePath);
+        }
+        return p;
+    }
+
+    public void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException ignored) {
+            // a leftover file is invisible (no index row) and harmless; nothing more to do
+        }
+    }
+
+    private static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    /** UIDs are digits and dots; anything else (a malformed UID) is replaced so it can never form a path. */
+    private static String safe(String uid) {
+        String s = uid.replaceAll("[^0-9A-Za-z.]", "_");
+        return s.isEmpty() || s.startsWith(".") ? "_" + s : s;
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
