@@ -34,6 +34,7 @@ MAX_PDU=116794
 # dcmtk (storescu, storescp, and Orthanc, which is built on dcmtk) disables Nagle's algorithm when this is set;
 # Glassbox sets TCP_NODELAY on its sockets itself.
 export TCP_NODELAY=1
+export PGOPTIONS='-c client_min_messages=warning'   # no NOTICE from dropdb --if-exists
 
 RUN_DIR=$BENCH_DIR/run-$$
 mkdir -p "$RUN_DIR/logs"
