@@ -81,6 +81,21 @@ class GenerateCtSeriesTest {
     }
 
     @Test
+    void dciodvfyFindsNoErrorInTheCtImageIod() throws Exception {
+        Path file = new GenerateCtSeries(dir, 5).generate(1, 1).get(0);
+        Process process;
+        try {
+            process = new ProcessBuilder("dciodvfy", file.toString()).redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            throw new AssertionError("dciodvfy not found: apt-get install dicom3tools", e);
+        }
+        String report = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "dciodvfy finished");
+        assertTrue(report.contains("CTImage"), "dciodvfy recognised a CT Image: " + report);
+        assertTrue(report.lines().noneMatch(line -> line.startsWith("Error")), report);
+    }
+
+    @Test
     void theSeedFixesThePixels() throws Exception {
         short[] a = pixels(new GenerateCtSeries(dir.resolve("a"), 3).generate(1, 1).get(0));
         short[] b = pixels(new GenerateCtSeries(dir.resolve("b"), 3).generate(1, 1).get(0));
