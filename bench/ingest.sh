@@ -87,6 +87,9 @@ wait_until() {
     done
 }
 
+# json_eval <python expression of d>: evaluated on the JSON document d read from stdin, e.g. 'len(d)'
+json_eval() { /usr/bin/python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"; }
+
 now_ns() { date +%s%N; }
 # rate <count> <start ns> <end ns>
 rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.1f", n / ((b - a) / 1e9) }'; }
@@ -215,7 +218,7 @@ stop_peer() {
 held() {
     case $1 in
         storescp) find "$PEER_DIR/out" -type f | wc -l ;;
-        orthanc) curl -sf "http://127.0.0.1:$HTTP_PORT/statistics" | jq '.CountInstances' || echo 0 ;;
+        orthanc) curl -sf "http://127.0.0.1:$HTTP_PORT/statistics" | json_eval 'd["CountInstances"]' || echo 0 ;;
         glassbox)
             # An index row whose file is on disk with the recorded size, for every instance.
             { psql "${PG[@]}" -d "$DB" -Atc "SELECT storage_path || '|' || size_bytes FROM instance" || true; } |
@@ -291,7 +294,7 @@ qido() {  # qido <peer> <url>: median ms over $QIDO_RUNS after one warm-up; ever
     for ((r = 0; r <= QIDO_RUNS; r++)); do
         t=$(curl -s -o "$body" -w '%{http_code} %{time_total}' --max-time "$CLIENT_TIMEOUT" \
             -H 'Accept: application/dicom+json' "$url") || true
-        n=$(jq 'length' "$body" 2>/dev/null || echo 0)
+        n=$(json_eval 'len(d)' < "$body" 2>/dev/null || echo 0)
         if [[ ${t%% *} != 200 || $n -ne $COUNT ]]; then
             RESULT[$peer/qido]="FAIL (HTTP ${t%% *}, $n/$COUNT listed)"
             log "$peer qido: FAILED: HTTP ${t%% *}, $n of $COUNT instances listed"
@@ -307,8 +310,8 @@ qido() {  # qido <peer> <url>: median ms over $QIDO_RUNS after one warm-up; ever
 # ---------------------------------------------------------------------------------------------------------------
 has_peer() { [[ " $PEERS " == *" $1 "* ]]; }
 
-for tool in storescu storescp echoscu dcmdump jq curl psql createdb java; do
-    command -v "$tool" >/dev/null || die "$tool not found (apt-get install dcmtk jq curl postgresql-client default-jre-headless)"
+for tool in storescu storescp echoscu dcmdump curl psql createdb java /usr/bin/python3; do
+    command -v "$tool" >/dev/null || die "$tool not found (apt-get install dcmtk curl postgresql-client openjdk-17-jdk-headless python3)"
 done
 if has_peer orthanc; then
     command -v Orthanc >/dev/null || die "Orthanc not found (apt-get install orthanc)"
@@ -319,6 +322,7 @@ if has_peer glassbox && [[ ! -f $GLASSBOX_JAR ]]; then
     log "SKIP Glassbox: $GLASSBOX_MISSING"
 fi
 
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 generate_set
 load_set
 build_stow_bodies
@@ -376,9 +380,11 @@ ratio() {  # ratio <a> <b>: a/b when both are numbers
 }
 
 cpu=$(lscpu | sed -nE 's/^Model name: *//p' | head -1)
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 echo
 echo "Glassbox ingest benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs ($cpu), $(uname -r)"
 echo "glassbox $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'), $(Orthanc --version 2>/dev/null | head -1), dcmtk $(storescu --version | sed -nE 's/.*storescu v([^ ]+).*/\1/p'), $(java -version 2>&1 | head -1)"
+echo "load average (1/5/15 min) at start: $LOAD_START, at end: $LOAD_END — other work on the machine skews the numbers"
 echo "set: $COUNT CT instances 512×512 16-bit, $((SET_BYTES / 1024 / 1024)) MiB; STOW-RS $STOW_BATCH per request; QIDO median of $QIDO_RUNS after 1 warm-up; max PDU $MAX_PDU everywhere"
 echo
 echo "| measurement | Glassbox | Orthanc | storescp | Glassbox/Orthanc | Glassbox/storescp |"
