@@ -9,6 +9,7 @@ import com.pixelmed.dicom.DicomOutputStream;
 import com.pixelmed.dicom.FileMetaInformation;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
+import com.pixelmed.dicom.UnsignedLongAttribute;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.glassbox.server.Glassbox;
 import io.glassbox.server.index.IndexedInstance;
@@ -218,8 +219,16 @@ public class IngestService {
                     in.transferSyntaxUid(), in.callingAeTitle());
             meta.replaceWithValueIfPresent(TagFromName.ImplementationClassUID, Glassbox.IMPLEMENTATION_CLASS_UID);
             meta.replaceWithValueIfPresent(TagFromName.ImplementationVersionName, Glassbox.IMPLEMENTATION_VERSION_NAME);
-            // recompute the group length after changing values
-            FileMetaInformation.addFileMetaInformation(meta, in.transferSyntaxUid(), in.callingAeTitle());
+            // recompute the group length after changing values: the length of the elements that follow it
+            // (the 3-argument addFileMetaInformation would look for SOP Class UID in this meta-only list and fail)
+            meta.remove(TagFromName.FileMetaInformationGroupLength);
+            ByteArrayOutputStream elements = new ByteArrayOutputStream(512);
+            DicomOutputStream elementsOut = new DicomOutputStream(elements, null, TransferSyntax.ExplicitVRLittleEndian);
+            meta.write(elementsOut);
+            elementsOut.flush();
+            Attribute groupLength = new UnsignedLongAttribute(TagFromName.FileMetaInformationGroupLength);
+            groupLength.addValue(elements.size());
+            meta.put(groupLength);
             ByteArrayOutputStream out = new ByteArrayOutputStream(512);
             DicomOutputStream dos = new DicomOutputStream(out, TransferSyntax.ExplicitVRLittleEndian,
                     in.transferSyntaxUid());

@@ -1,0 +1,342 @@
+package io.glassbox.server.dicom.net;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * The listening side: binds one configured address, serves each association on a bounded pool of worker
+ * threads (one thread per association while it lasts, never more than {@code maxAssociations}), and answers a
+ * connection beyond that limit at once with A-ASSOCIATE-RJ (transient, local limit exceeded) instead of queueing
+ * it.
+ *
+ * <p>Whatever a peer does wrong (garbage, a truncated or unexpected PDU, silence) costs it its own connection,
+ * with an A-ABORT and a log line; the acceptor keeps serving everyone else.
+ */
+public final class AssociationAcceptor implements Closeable {
+
+    private static final Logger LOG = Logger.getLogger(AssociationAcceptor.class);
+
+    /**
+     * The over-limit answer reads the peer's A-ASSOCIATE-RQ first (a reject must answer a request); a peer that
+     * is slow to send it is not waited for long, nor are more than a few of them kept waiting.
+     */
+    private static final int OVER_LIMIT_READ_TIMEOUT_MILLIS = 5000;
+    private static final int OVER_LIMIT_QUEUE = 16;
+    private static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+    private final AcceptorSettings settings;
+    private final AssociationObserver observer;
+    private final DimseServiceRegistry services;
+    private final AssociationNegotiator negotiator;
+    private final Semaphore slots;
+    private final Set<Association> established = ConcurrentHashMap.newKeySet();
+    private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+    private ServerSocket serverSocket;
+    private ExecutorService workers;
+    private ThreadPoolExecutor overLimitResponder;
+    private Thread acceptThread;
+    private volatile boolean closing;
+
+    public AssociationAcceptor(AcceptorSettings settings, DimseServiceRegistry services, AssociationObserver observer) {
+        this.settings = settings;
+        this.services = services;
+        this.observer = observer;
+        this.negotiator = new AssociationNegotiator(settings, services);
+        this.slots = new Semaphore(settings.maxAssociations());
+    }
+
+    /** Binds and starts accepting. */
+    public synchronized void start() throws IOException {
+        if (serverSocket != null) {
+            throw new IllegalStateException("already started");
+        }
+        ServerSocket socket = new ServerSocket();
+        try {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.port()), 128);
+        } catch (IOException e) {
+            socket.close();
+            throw new IOException("cannot listen on " + settings.bindAddress() + ":" + settings.port() + ": " + e.getMessage(), e);
+        }
+        serverSocket = socket;
+        String name = "dicom-" + socket.getLocalPort();
+        // a fixed pool: slots bound the tasks to maxAssociations, so its queue only ever holds a task for the
+        // instant between a finishing association releasing its slot and its thread returning to the pool
+        workers = Executors.newFixedThreadPool(settings.maxAssociations(), threads(name + "-association-"));
+        overLimitResponder = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(OVER_LIMIT_QUEUE), threads(name + "-over-limit-"));
+        overLimitResponder.allowCoreThreadTimeOut(true);
+        acceptThread = new Thread(this::acceptLoop, name + "-acceptor");
+        acceptThread.setDaemon(true);
+        acceptThread.start();
+    }
+
+    public int localPort() {
+        return serverSocket.getLocalPort();
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) serverSocket.getLocalSocketAddress();
+    }
+
+    public AcceptorSettings settings() {
+        return settings;
+    }
+
+    /** Associations established and not yet ended. */
+    public int activeAssociations() {
+        return established.size();
+    }
+
+    private void acceptLoop() {
+        while (!closing) {
+            Socket socket;
+            try {
+                socket = serverSocket.accept();
+            } catch (IOException e) {
+                if (!closing) {
+                    LOG.errorf(e, "DICOM acceptor on port %d: accept failed", localPort());
+                    pause(); // e.g. out of file descriptors: do not spin
+                }
+                continue;
+            }
+            try {
+                socket.setTcpNoDelay(true);
+                socket.setSoTimeout(Math.toIntExact(settings.idleTimeout().toMillis()));
+            } catch (IOException e) {
+                closeQuietly(socket);
+                continue;
+            }
+            if (slots.tryAcquire()) {
+                try {
+                    workers.execute(() -> serve(socket));
+                } catch (RejectedExecutionException e) { // only when closing
+                    slots.release();
+                    closeQuietly(socket);
+                }
+            } else {
+                try {
+                    overLimitResponder.execute(() -> rejectOverLimit(socket));
+                } catch (RejectedExecutionException e) {
+                    LOG.warnf("connection from %s over the limit of %d associations, with %d more waiting for their "
+                            + "rejection: closed unanswered", address(socket), settings.maxAssociations(), OVER_LIMIT_QUEUE);
+                    closeQuietly(socket);
+                }
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        connections.add(socket);
+        Association association = null;
+        try {
+            PduReader reader = new PduReader(socket.getInputStream());
+            AssociateRequest request = readAssociateRequest(socket, reader);
+            if (request == null) {
+                return;
+            }
+            AssociateReject reject = negotiator.check(request);
+            if (reject != null) {
+                reject(socket, request, reject);
+                return;
+            }
+            AssociateAccept accept = negotiator.accept(request);
+            association = new Association(socket, reader, false, request, accept, settings.maxPduLength());
+            // counted before the peer can know it is accepted, so that what the peer sees and the count agree
+            established.add(association);
+            observer.accepted(association);
+            socket.getOutputStream().write(accept.toPdu());
+            LOG.debugf("%s: accepted %d of %d presentation contexts; peer %s %s, max PDU %d", association,
+                    association.presentationContexts().size(), request.presentationContexts().size(),
+                    request.userInformation().implementationClassUid(), request.userInformation().implementationVersionName(),
+                    request.userInformation().maxPduLength());
+            while (!closing) {
+                DimseMessage message = association.readMessage();
+                if (message == null) {
+                    LOG.debugf("%s: released", association);
+                    return;
+                }
+                services.dispatch(association, message);
+            }
+            association.abort(new Abort(Abort.SOURCE_SERVICE_PROVIDER, Abort.REASON_NOT_SPECIFIED));
+        } catch (SocketTimeoutException e) {
+            if (association == null) {
+                LOG.infof("connection from %s sent no A-ASSOCIATE-RQ within %d s: closed", address(socket),
+                        settings.idleTimeout().toSeconds());
+            } else {
+                LOG.warnf("%s: idle for %d s: aborting", association, settings.idleTimeout().toSeconds());
+                association.abort(new Abort(Abort.SOURCE_SERVICE_PROVIDER, Abort.REASON_NOT_SPECIFIED));
+            }
+        } catch (DicomProtocolException e) {
+            Abort abort = new Abort(Abort.SOURCE_SERVICE_PROVIDER, e.abortReason());
+            LOG.warnf("%s: protocol error, sending %s: %s", describe(association, socket), abort, e.getMessage());
+            abort(socket, association, abort);
+        } catch (AssociationAbortedException e) {
+            LOG.infof("%s: %s", describe(association, socket), e.getMessage());
+        } catch (IOException e) {
+            if (!closing) {
+                LOG.infof("%s: connection lost: %s", describe(association, socket), e.toString());
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.errorf(e, "%s: internal error, aborting", describe(association, socket));
+            abort(socket, association, new Abort(Abort.SOURCE_SERVICE_PROVIDER, Abort.REASON_NOT_SPECIFIED));
+        } finally {
+            if (association != null) {
+                established.remove(association);
+                observer.ended(association);
+            }
+            connections.remove(socket);
+            closeQuietly(socket);
+            slots.release();
+        }
+    }
+
+    /** @return the request, or null when the peer closed the connection without sending anything */
+    private AssociateRequest readAssociateRequest(Socket socket, PduReader reader) throws IOException {
+        Pdu pdu = reader.read(PduReader.MAX_CONTROL_PDU_LENGTH);
+        if (pdu == null) {
+            LOG.debugf("connection from %s closed before an A-ASSOCIATE-RQ", address(socket));
+            return null;
+        }
+        if (pdu.type() != Pdu.A_ASSOCIATE_RQ) {
+            throw new DicomProtocolException(Abort.REASON_UNEXPECTED_PDU,
+                    "expected an A-ASSOCIATE-RQ, received " + pdu.name());
+        }
+        return AssociateRequest.parse(pdu);
+    }
+
+    private void reject(Socket socket, AssociateRequest request, AssociateReject reject) throws IOException {
+        socket.getOutputStream().write(reject.toPdu());
+        LOG.infof("association from %s (%s -> %s) rejected: %s", address(socket), request.callingAeTitle(),
+                request.calledAeTitle(), reject);
+        observer.rejected(request, reject, address(socket));
+        Association.closeAfterPeer(socket);
+    }
+
+    private void rejectOverLimit(Socket socket) {
+        connections.add(socket);
+        try {
+            socket.setSoTimeout(Math.min(OVER_LIMIT_READ_TIMEOUT_MILLIS, Math.toIntExact(settings.idleTimeout().toMillis())));
+            AssociateRequest request = readAssociateRequest(socket, new PduReader(socket.getInputStream()));
+            if (request != null) {
+                LOG.warnf("already serving %d associations, the maximum", settings.maxAssociations());
+                reject(socket, request, AssociateReject.localLimitExceeded());
+            }
+        } catch (DicomProtocolException e) {
+            Abort abort = new Abort(Abort.SOURCE_SERVICE_PROVIDER, e.abortReason());
+            LOG.warnf("connection from %s: protocol error, sending %s: %s", address(socket), abort, e.getMessage());
+            abort(socket, null, abort);
+        } catch (IOException e) {
+            LOG.infof("connection from %s over the limit: %s", address(socket), e.toString());
+        } finally {
+            connections.remove(socket);
+            closeQuietly(socket);
+        }
+    }
+
+    private static void abort(Socket socket, Association association, Abort abort) {
+        if (association != null) {
+            association.abort(abort);
+            return;
+        }
+        try {
+            socket.getOutputStream().write(abort.toPdu());
+        } catch (IOException e) {
+            // the connection is already gone: nothing to tell
+        }
+        closeQuietly(socket);
+    }
+
+    /** Stops accepting and ends the associations, giving busy ones up to 10 s to finish their current message. */
+    @Override
+    public void close() {
+        close(DEFAULT_SHUTDOWN_GRACE);
+    }
+
+    /**
+     * Stops accepting; aborts associations waiting for their next message at once, and those in the middle of
+     * one after {@code grace}. Returns when all have ended.
+     */
+    public void close(Duration grace) {
+        synchronized (this) {
+            if (serverSocket == null || closing) {
+                return;
+            }
+            closing = true;
+        }
+        closeQuietly(serverSocket);
+        overLimitResponder.shutdownNow();
+        workers.shutdown();
+        long deadline = System.nanoTime() + grace.toNanos();
+        try {
+            while (!workers.awaitTermination(100, TimeUnit.MILLISECONDS)) {
+                boolean graceOver = System.nanoTime() > deadline;
+                for (Association association : established) {
+                    if (graceOver || association.awaitingMessage()) {
+                        association.abort(new Abort(Abort.SOURCE_SERVICE_PROVIDER, Abort.REASON_NOT_SPECIFIED));
+                    }
+                }
+                if (graceOver) {
+                    // connections still negotiating
+                    connections.forEach(AssociationAcceptor::closeQuietly);
+                }
+            }
+            acceptThread.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            workers.shutdownNow();
+        }
+        LOG.infof("DICOM acceptor %s on %s:%d stopped", settings.aeTitle(), settings.bindAddress(), serverSocket.getLocalPort());
+    }
+
+    private static String describe(Association association, Socket socket) {
+        return association != null ? association.toString() : "connection from " + address(socket);
+    }
+
+    private static String address(Socket socket) {
+        return socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
+    }
+
+    private static void closeQuietly(Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,28 @@
+package io.glassbox.server.dicom.net;
+
+import java.io.IOException;
+
+/**
+ * One DIMSE service a server provides, registered in a {@link DimseServiceRegistry} like dcm4che's services:
+ * it answers one request command for the SOP classes it serves.
+ */
+public interface DimseService {
+
+    /** The request it answers, e.g. {@link Command#C_STORE_RQ}. */
+    int commandField();
+
+    /**
+     * Whether it serves this SOP class. This decides both presentation-context negotiation (a context is
+     * accepted when some registered service serves its abstract syntax) and dispatch.
+     */
+    boolean servesSopClass(String sopClassUid);
+
+    /**
+     * Answers one request, sending its response(s) through {@code association}. The data set, if any, streams
+     * from the association; whatever is left unread is drained before the response leaves.
+     *
+     * @throws IOException only when the association itself failed; failures of the operation are answered with a
+     *                     failure status instead
+     */
+    void onRequest(Association association, DimseMessage request) throws IOException;
+}

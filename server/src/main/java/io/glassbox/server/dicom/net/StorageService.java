@@ -1,0 +1,106 @@
+package io.glassbox.server.dicom.net;
+
+import com.pixelmed.dicom.SOPClass;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.jboss.logging.Logger;
+
+/**
+ * C-STORE SCP (Storage Service Class, PS3.4 Annex B) for every storage SOP class, handing each data set to a
+ * {@link StoreHandler} as a stream and answering the handler's status.
+ *
+ * <p>A handler failure fails that one object: an exception is answered 0xA700 (out of resources) when it is an
+ * I/O failure and 0xC000 (cannot understand) otherwise, with the reason as Error Comment, and the association
+ * goes on with the next request. Only a failure of the association itself (abort, lost connection, timeout)
+ * ends it, since then no response can be sent.
+ */
+public final class StorageService implements DimseService {
+
+    private static final Logger LOG = Logger.getLogger(StorageService.class);
+
+    private static final String STANDARD_UID_ROOT = "1.2.840.10008.";
+    /** Every standard composite storage SOP class lives under this root, including those newer than PixelMed. */
+    private static final String COMPOSITE_STORAGE_ROOT = "1.2.840.10008.5.1.4.1.1.";
+
+    private final StoreHandler handler;
+
+    public StorageService(StoreHandler handler) {
+        this.handler = handler;
+    }
+
+    /**
+     * Storage SOP classes: those PixelMed knows as storage, any standard UID under the composite storage root,
+     * and any non-standard (private) UID, since private SOP classes are storage in practice. Other standard
+     * UIDs (query/retrieve, worklist, commitment, print, ...) name services this class does not provide.
+     */
+    public static boolean isStorageSopClass(String sopClassUid) {
+        return SOPClass.isStorage(sopClassUid) || sopClassUid.startsWith(COMPOSITE_STORAGE_ROOT)
+                || !sopClassUid.startsWith(STANDARD_UID_ROOT);
+    }
+
+    @Override
+    public int commandField() {
+        return Command.C_STORE_RQ;
+    }
+
+    @Override
+    public boolean servesSopClass(String sopClassUid) {
+        return isStorageSopClass(sopClassUid);
+    }
+
+    @Override
+    public void onRequest(Association association, DimseMessage message) throws IOException {
+        Command request = message.command();
+        StoreResult result;
+        if (message.dataSet() == null) {
+            result = StoreResult.failure(DimseStatus.CANNOT_UNDERSTAND, "C-STORE-RQ without a data set");
+        } else {
+            StoreRequest storeRequest = new StoreRequest(association.serial(), association.callingAeTitle(),
+                    association.calledAeTitle(), request.messageId(), request.affectedSopClassUid(),
+                    request.affectedSopInstanceUid(), message.context().transferSyntax(), request.moveOriginatorAeTitle());
+            result = store(association, storeRequest, message.dataSet());
+        }
+        if (DimseStatus.isFailure(result.status())) {
+            LOG.warnf("%s: C-STORE of %s answered 0x%04X: %s", association, request.affectedSopInstanceUid(),
+                    result.status(), result.errorComment());
+        } else {
+            LOG.debugf("%s: C-STORE of %s answered 0x%04X", association, request.affectedSopInstanceUid(), result.status());
+        }
+        association.send(message.context(), Command.response(request, result.status(), result.errorComment()), null);
+    }
+
+    private StoreResult store(Association association, StoreRequest request, DataSetInputStream dataSet)
+            throws IOException {
+        StoreResult result;
+        try {
+            result = handler.store(request, dataSet);
+            if (result == null) {
+                throw new IllegalStateException("the store handler returned no result");
+            }
+        } catch (IOException | UncheckedIOException e) {
+            rethrowAssociationFailure(dataSet);
+            LOG.warnf(e, "%s: storing %s failed", association, request.sopInstanceUid());
+            return StoreResult.failure(DimseStatus.OUT_OF_RESOURCES, "Out of resources: " + describe(e));
+        } catch (RuntimeException e) {
+            rethrowAssociationFailure(dataSet);
+            LOG.errorf(e, "%s: storing %s failed", association, request.sopInstanceUid());
+            return StoreResult.failure(DimseStatus.CANNOT_UNDERSTAND, "Cannot store: " + describe(e));
+        }
+        // a handler may have caught the stream's exception itself and answered a status: the association is gone all
+        // the same, and the object incomplete, so there is nobody to answer
+        rethrowAssociationFailure(dataSet);
+        return result;
+    }
+
+    private static void rethrowAssociationFailure(DataSetInputStream dataSet) throws IOException {
+        if (dataSet.failure() != null) {
+            throw dataSet.failure();
+        }
+    }
+
+    private static String describe(Exception e) {
+        Throwable cause = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+        String message = cause.getMessage();
+        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
+    }
+}

@@ -1,0 +1,38 @@
+package io.glassbox.server.dicom.net;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Set;
+
+/** An acceptor on 127.0.0.1 and a free port, with C-ECHO and C-STORE into a {@link RecordingStoreHandler}. */
+final class TestAcceptor implements AutoCloseable {
+
+    static final String AE_TITLE = "GLASSBOX";
+
+    final AssociationAcceptor acceptor;
+    final RecordingStoreHandler handler;
+
+    TestAcceptor(RecordingStoreHandler handler, Set<String> allowedCallingAeTitles, int maxAssociations,
+                 int maxPduLength, Duration idleTimeout) throws IOException {
+        this.handler = handler;
+        DimseServiceRegistry services = new DimseServiceRegistry()
+                .register(new VerificationService())
+                .register(new StorageService(handler));
+        acceptor = new AssociationAcceptor(new AcceptorSettings("127.0.0.1", 0, AE_TITLE, allowedCallingAeTitles,
+                maxAssociations, maxPduLength, idleTimeout), services, AssociationObserver.NONE);
+        acceptor.start();
+    }
+
+    static TestAcceptor standard(RecordingStoreHandler handler) throws IOException {
+        return new TestAcceptor(handler, Set.of("*"), 8, 116794, Duration.ofSeconds(20));
+    }
+
+    String port() {
+        return Integer.toString(acceptor.localPort());
+    }
+
+    @Override
+    public void close() {
+        acceptor.close(Duration.ofSeconds(5));
+    }
+}
