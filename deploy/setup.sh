@@ -15,6 +15,7 @@ RUN_PACKAGES=(
   libpixelmed-java
   libpixelmed-imageio-java
   dcmtk
+  fonts-dejavu-core
   util-linux
 )
 

@@ -5,24 +5,19 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
-import com.pixelmed.dicom.DicomOutputStream;
-import com.pixelmed.dicom.FileMetaInformation;
 import com.pixelmed.dicom.TagFromName;
-import com.pixelmed.dicom.TransferSyntax;
-import com.pixelmed.dicom.UnsignedLongAttribute;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.glassbox.server.Glassbox;
 import io.glassbox.server.index.IndexedInstance;
 import io.glassbox.server.index.InstanceIndex;
 import io.glassbox.server.index.InstanceIndex.StoredInstance;
 import io.glassbox.server.ingest.IngestOutcome.Result;
+import io.glassbox.server.store.FileMeta;
 import io.glassbox.server.store.ObjectStore;
 import io.glassbox.server.store.ObjectStore.ObjectTooLargeException;
 import io.glassbox.server.store.ObjectStore.TempObject;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -214,27 +209,8 @@ public class IngestService {
             return new byte[0];
         }
         try {
-            AttributeList meta = new AttributeList();
-            FileMetaInformation.addFileMetaInformation(meta, in.sopClassUid(), in.sopInstanceUid(),
-                    in.transferSyntaxUid(), in.callingAeTitle());
-            meta.replaceWithValueIfPresent(TagFromName.ImplementationClassUID, Glassbox.IMPLEMENTATION_CLASS_UID);
-            meta.replaceWithValueIfPresent(TagFromName.ImplementationVersionName, Glassbox.IMPLEMENTATION_VERSION_NAME);
-            // recompute the group length after changing values: the length of the elements that follow it
-            // (the 3-argument addFileMetaInformation would look for SOP Class UID in this meta-only list and fail)
-            meta.remove(TagFromName.FileMetaInformationGroupLength);
-            ByteArrayOutputStream elements = new ByteArrayOutputStream(512);
-            DicomOutputStream elementsOut = new DicomOutputStream(elements, null, TransferSyntax.ExplicitVRLittleEndian);
-            meta.write(elementsOut);
-            elementsOut.flush();
-            Attribute groupLength = new UnsignedLongAttribute(TagFromName.FileMetaInformationGroupLength);
-            groupLength.addValue(elements.size());
-            meta.put(groupLength);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-            DicomOutputStream dos = new DicomOutputStream(out, TransferSyntax.ExplicitVRLittleEndian,
-                    in.transferSyntaxUid());
-            meta.write(dos);
-            dos.flush();
-            return out.toByteArray();
+            return FileMeta.prefix(in.sopClassUid(), in.sopInstanceUid(), in.transferSyntaxUid(),
+                    in.callingAeTitle());
         } catch (DicomException e) {
             throw new IOException("cannot build file meta information: " + e.getMessage(), e);
         }

@@ -1,9 +1,11 @@
 package io.glassbox.server.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.glassbox.server.testing.CuttableDatabaseResource;
+import io.glassbox.server.testing.Dcmtk;
 import io.glassbox.server.testing.Http;
 import io.glassbox.server.testing.Http.Reply;
 import io.glassbox.server.testing.IndexFixture;
@@ -17,13 +19,15 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * When the object cannot be made durable and indexed, the sender is told so (0xA700 / 503) and nothing becomes
  * visible; once the fault is gone the same object is accepted. The database really goes away (its connections
- * are cut by a relay); the storage directory really cannot be written.
+ * are cut by a relay); the storage directory really cannot be written. Both doors: STOW-RS and C-STORE (dcmtk).
  */
 @QuarkusTest
 @QuarkusTestResource(value = CuttableDatabaseResource.class, restrictToAnnotatedClass = true)
@@ -34,6 +38,9 @@ class FailureIsNeverAcknowledgedTest {
 
     @Inject
     IndexFixture index;
+
+    @Inject
+    DicomListener listener;
 
     @BeforeEach
     void clean() throws Exception {
@@ -94,6 +101,53 @@ class FailureIsNeverAcknowledgedTest {
 
     private String health() {
         return studies.toString().replace("/dicomweb/studies", "/q/health/ready");
+    }
+
+    @Test
+    void cStoreIsAnsweredOutOfResourcesWhileTheDatabaseIsDownAndTheAssociationGoesOn() throws Exception {
+        String port = Integer.toString(listener.localPort());
+        CuttableDatabaseResource.proxy.cut();
+        try {
+            Dcmtk.Result r = Dcmtk.run("storescu", "-nh", "-d", "-aec", "GLASSBOX", "127.0.0.1", port,
+                    TestCorpus.file("CT_small.dcm").toString(), TestCorpus.file("MR_small.dcm").toString());
+            assertEquals(List.of(0xA700, 0xA700), statuses(r.output()), r.output());
+            assertTrue(r.output().contains("index database unavailable"), r.output());
+            assertEquals(0, index.filesUnder("objects"));
+            assertEquals(0, index.filesUnder("incoming"));
+        } finally {
+            CuttableDatabaseResource.proxy.restore();
+        }
+        Dcmtk.Result again = Dcmtk.run("storescu", "-nh", "-d", "-aec", "GLASSBOX", "127.0.0.1", port,
+                TestCorpus.file("CT_small.dcm").toString());
+        assertEquals(List.of(0x0000), statuses(again.output()), again.output());
+        assertEquals(1, index.count("SELECT count(*) FROM instance"));
+    }
+
+    @Test
+    void cStoreIsAnsweredOutOfResourcesWhenTheStoreCannotBeWritten() throws Exception {
+        Path objects = index.dataDir().resolve("objects");
+        IndexFixture.deleteTree(objects);
+        Files.createDirectories(objects.getParent());
+        Files.writeString(objects, "not a directory");
+        try {
+            Dcmtk.Result r = Dcmtk.run("storescu", "-nh", "-d", "-aec", "GLASSBOX", "127.0.0.1",
+                    Integer.toString(listener.localPort()), TestCorpus.file("CT_small.dcm").toString());
+            assertEquals(List.of(0xA700), statuses(r.output()), r.output());
+            assertEquals(0, index.count("SELECT count(*) FROM instance"));
+            assertEquals(0, index.filesUnder("incoming"));
+        } finally {
+            Files.delete(objects);
+        }
+    }
+
+    /** The DIMSE status of each C-STORE response, from storescu's debug output. */
+    private static List<Integer> statuses(String storescuOutput) {
+        List<Integer> statuses = new java.util.ArrayList<>();
+        Matcher m = Pattern.compile("DIMSE Status\\s+: 0x([0-9a-fA-F]{4})").matcher(storescuOutput);
+        while (m.find()) {
+            statuses.add(Integer.parseInt(m.group(1), 16));
+        }
+        return statuses;
     }
 
     private Reply stow(byte[] file) {

@@ -1,0 +1,98 @@
+package io.glassbox.server.results;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.TagFromName;
+import io.glassbox.server.ingest.IncomingObject;
+import io.glassbox.server.ingest.IngestOutcome;
+import io.glassbox.server.ingest.IngestService;
+import io.glassbox.server.results.ResultWriter.ResultObjects;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Stores the result objects through the same door as every received object ({@link IngestService}, as
+ * {@link IncomingObject.Via#RESULT}): write-once store, index row, durable before success. The Parametric Map and
+ * the Secondary Capture go first and the report last, so a report is never stored that points at an object that
+ * is not.
+ *
+ * <p>Retries: the objects' UIDs come from the analysis id, so storing the same objects again succeeds without
+ * copies ({@code ALREADY_STORED}). Objects written again from a different result under the same analysis id
+ * (inference run again, other timings) collide with what is stored and fail with {@code CONFLICT}; the stored ones
+ * are kept. A job that re-runs inference should use a new analysis id.
+ */
+@ApplicationScoped
+public class ResultStorer {
+
+    private final IngestService ingest;
+
+    public ResultStorer(IngestService ingest) {
+        this.ingest = ingest;
+    }
+
+    /** One stored object. */
+    public record StoredObject(String sopClassUid, String sopInstanceUid, String seriesInstanceUid,
+            IngestOutcome.Result result) {}
+
+    /** The three stored objects of one result, all in {@code studyInstanceUid}. */
+    public record StoredResult(String studyInstanceUid, StoredObject parametricMap, StoredObject secondaryCapture,
+            StoredObject structuredReport) {
+
+        public List<StoredObject> all() {
+            return List.of(parametricMap, secondaryCapture, structuredReport);
+        }
+    }
+
+    /** An object could not be stored; those before it in storage order were, those after it were not tried. */
+    public static class ResultStorageException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient IngestOutcome outcome;
+        private final transient List<StoredObject> storedBefore;
+
+        ResultStorageException(String what, IngestOutcome outcome, List<StoredObject> storedBefore) {
+            super("could not store the " + what + " " + outcome.sopInstanceUid() + ": " + outcome.result() + " ("
+                    + outcome.errorComment() + ")");
+            this.outcome = outcome;
+            this.storedBefore = List.copyOf(storedBefore);
+        }
+
+        public IngestOutcome outcome() {
+            return outcome;
+        }
+
+        public List<StoredObject> storedBefore() {
+            return storedBefore;
+        }
+
+        /** Whether trying again later may succeed (disk or database trouble), as opposed to a refused object. */
+        public boolean retryable() {
+            return outcome.result() == IngestOutcome.Result.FAILED;
+        }
+    }
+
+    /** Writes the result's objects ({@link ResultWriter}) and stores them. */
+    public StoredResult store(AnalysisResult result, OverlayStyle style) throws ResultStorageException {
+        return store(ResultWriter.write(result, style));
+    }
+
+    public StoredResult store(ResultObjects objects) throws ResultStorageException {
+        List<StoredObject> stored = new ArrayList<>(3);
+        String[] names = {"Parametric Map", "Secondary Capture", "Structured Report"};
+        AttributeList[] inOrder = objects.inStorageOrder();
+        for (int i = 0; i < inOrder.length; i++) {
+            byte[] part10 = ResultWriter.part10(inOrder[i]);
+            IngestOutcome outcome = ingest.ingest(new IncomingObject(IncomingObject.Via.RESULT, "", null, null, null,
+                    new ByteArrayInputStream(part10)));
+            if (!outcome.success()) {
+                throw new ResultStorageException(names[i], outcome, stored);
+            }
+            stored.add(new StoredObject(outcome.sopClassUid(), outcome.sopInstanceUid(), outcome.seriesInstanceUid(),
+                    outcome.result()));
+        }
+        String study = Attribute.getSingleStringValueOrEmptyString(objects.structuredReport(),
+                TagFromName.StudyInstanceUID);
+        return new StoredResult(study, stored.get(0), stored.get(1), stored.get(2));
+    }
+}

@@ -1,0 +1,59 @@
+package io.glassbox.server.results;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.TagFromName;
+import io.glassbox.server.testing.TestCorpus;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Analysis results for tests: a real image of the pydicom corpus and a synthetic heatmap (a Gaussian blob). */
+final class Results {
+
+    static final String WEIGHTS_SHA256 = "3f2a9c1e8b7d6a5f4e3d2c1b0a99887766554433221100ffeeddccbbaa998877";
+    static final Instant STARTED = Instant.parse("2025-05-01T10:15:30.123456Z");
+    static final Instant FINISHED = Instant.parse("2025-05-01T10:15:31.250Z");
+
+    private Results() {}
+
+    /** The whole object (header and pixels), as the job worker would have it. */
+    static AttributeList read(String corpusFile) throws Exception {
+        AttributeList list = new AttributeList();
+        list.read(TestCorpus.file(corpusFile).toString());
+        return list;
+    }
+
+    /**
+     * A Gaussian blob centred at (0.6 × columns, 0.4 × rows) with σ = 0.12 × the larger side, peak exactly 1: what a
+     * normalised Grad-CAM map of one lesion looks like.
+     */
+    static float[] blob(AttributeList source) {
+        int rows = Attribute.getSingleIntegerValueOrDefault(source, TagFromName.Rows, 0);
+        int columns = Attribute.getSingleIntegerValueOrDefault(source, TagFromName.Columns, 0);
+        double cx = Math.round(columns * 0.6);
+        double cy = Math.round(rows * 0.4);
+        double sigma = Math.max(rows, columns) * 0.12;
+        float[] h = new float[rows * columns];
+        for (int y = 0; y < rows; y++) {
+            for (int x = 0; x < columns; x++) {
+                h[y * columns + x] = (float) Math.exp(-((x - cx) * (x - cx) + (y - cy) * (y - cy))
+                        / (2 * sigma * sigma));
+            }
+        }
+        return h;
+    }
+
+    static AnalysisResult of(AttributeList source, UUID analysisId, double probability, String weightsSha256) {
+        return new AnalysisResult(analysisId, source, 1, blob(source),
+                new AnalysisResult.Finding("Intracranial haemorrhage-like lesion", Code.HAEMORRHAGE_LIKE_LESION,
+                        probability, 0.5),
+                new AnalysisResult.Explanation("Grad-CAM", "features.7"),
+                new AnalysisResult.Algorithm("head-ct-ich", "Head CT ICH detector", "1.0.0", "Glassbox project",
+                        weightsSha256, true),
+                new AnalysisResult.Timing(STARTED, FINISHED));
+    }
+
+    static AnalysisResult of(String corpusFile) throws Exception {
+        return of(read(corpusFile), UUID.nameUUIDFromBytes(corpusFile.getBytes()), 0.87, WEIGHTS_SHA256);
+    }
+}
