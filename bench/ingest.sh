@@ -9,6 +9,8 @@
 # Usage: bench/ingest.sh            (from anywhere; docs/benchmarks.md shows the numbers)
 # Environment (all optional):
 #   BENCH_COUNT=500  BENCH_SEED=1  BENCH_STOW_BATCH=50  BENCH_QIDO_RUNS=5
+#   BENCH_WARMUP=0                  instances of another study sent through the same door, untimed, before each
+#                                   measurement (every peer alike): steady state rather than a just-started process
 #   BENCH_DIR=/tmp/glassbox-bench   where the generated set is cached and the peers keep their data
 #   BENCH_TIME_LIMIT=1200           seconds for the whole run; BENCH_CLIENT_TIMEOUT=300 for one client command
 #   BENCH_PEERS="glassbox orthanc storescp"   which peers to measure
@@ -18,6 +20,7 @@ set -Eeuo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 COUNT=${BENCH_COUNT:-500}
+WARMUP=${BENCH_WARMUP:-0}
 SEED=${BENCH_SEED:-1}
 STOW_BATCH=${BENCH_STOW_BATCH:-50}
 QIDO_RUNS=${BENCH_QIDO_RUNS:-5}
@@ -97,21 +100,23 @@ rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.1f", n / ((b - a) 
 # ---------------------------------------------------------------------------------------------------------------
 # The data set: generated once by the project's own tool, cached by count and seed.
 SET_DIR=$BENCH_DIR/ct-set-n$COUNT-seed$SEED
-generate_set() {
-    [[ -f $SET_DIR/.complete ]] && return
+WARMUP_DIR=$BENCH_DIR/ct-warmup-n$WARMUP-seed$((SEED + 1))
+generate_set() {  # generate_set <dir> <count> <seed>
+    local dir=$1 count=$2 seed=$3
+    [[ -f $dir/.complete ]] && return
     [[ -f $PIXELMED_JAR ]] || die "PixelMed missing: apt-get install libpixelmed-java"
     local jar=$ROOT/bench/target/glassbox-bench.jar
     if [[ ! -f $jar ]]; then
         log "building the generator (bench module)"
         (cd "$ROOT" && ./mvnw -B -q -o -pl bench -am package -DskipTests) || die "could not build bench/"
     fi
-    rm -rf "$SET_DIR"
-    log "generating $COUNT CT instances (seed $SEED) into $SET_DIR"
-    java -cp "$jar:$PIXELMED_JAR" io.glassbox.bench.GenerateCtSeries "$SET_DIR" "$COUNT" "$SEED" 1 >&2
-    touch "$SET_DIR/.complete"
+    rm -rf "$dir"
+    log "generating $count CT instances (seed $seed) into $dir"
+    java -cp "$jar:$PIXELMED_JAR" io.glassbox.bench.GenerateCtSeries "$dir" "$count" "$seed" 1 >&2
+    touch "$dir/.complete"
 }
 
-declare -a FILES=() QUARTER=()
+declare -a FILES=() QUARTER=() WARMUP_FILES=()
 load_set() {
     mapfile -t FILES < <(find "$SET_DIR" -name '*.dcm' | sort)
     [[ ${#FILES[@]} -eq $COUNT ]] || die "expected $COUNT files in $SET_DIR, found ${#FILES[@]}"
@@ -124,25 +129,32 @@ load_set() {
         printf '%s\n' "${FILES[@]:i*q:q}" > "$RUN_DIR/quarter$i"
         QUARTER[i]=$RUN_DIR/quarter$i
     done
+    if ((WARMUP > 0)); then
+        mapfile -t WARMUP_FILES < <(find "$WARMUP_DIR" -name '*.dcm' | sort)
+        [[ ${#WARMUP_FILES[@]} -eq $WARMUP ]] || die "expected $WARMUP files in $WARMUP_DIR, found ${#WARMUP_FILES[@]}"
+    fi
 }
 
 # STOW-RS bodies, built before any clock starts and sent identically to every server.
 BOUNDARY=glassbox-bench-boundary-7d1f0c
-declare -a STOW_BODIES=()
-build_stow_bodies() {
-    local dir=$RUN_DIR/stow-bodies n=0 body
+declare -a STOW_BODIES=() WARMUP_BODIES=()
+build_stow_bodies() {  # build_stow_bodies <array name> <prefix> <files...>
+    local -n bodies=$1
+    local prefix=$2 dir=$RUN_DIR/stow-bodies n=0 body
+    shift 2
+    local -a files=("$@")
     mkdir -p "$dir"
-    for ((i = 0; i < COUNT; i += STOW_BATCH)); do
-        body=$dir/body$n
+    for ((i = 0; i < ${#files[@]}; i += STOW_BATCH)); do
+        body=$dir/$prefix$n
         {
-            for f in "${FILES[@]:i:STOW_BATCH}"; do
+            for f in "${files[@]:i:STOW_BATCH}"; do
                 printf -- '--%s\r\nContent-Type: application/dicom\r\n\r\n' "$BOUNDARY"
                 cat "$f"
                 printf '\r\n'
             done
             printf -- '--%s--\r\n' "$BOUNDARY"
         } > "$body"
-        STOW_BODIES+=("$body")
+        bodies+=("$body")
         n=$((n + 1))
     done
 }
@@ -229,16 +241,17 @@ held() {
 }
 
 # ---------------------------------------------------------------------------------------------------------------
-# Measurements. Each one records RESULT[peer/what] as a number only when the peer then holds all $COUNT.
+# Measurements. Each one records RESULT[peer/what] as a number only when the peer then holds all $COUNT
+# (plus the $WARMUP sent before the clock started).
 record() {  # record <peer> <what> <number>
-    local n
+    local n expected=$((COUNT + WARMUP))
     n=$(held "$1")
-    if [[ $n -eq $COUNT ]]; then
+    if [[ $n -eq $expected ]]; then
         RESULT[$1/$2]=$3
         log "$1 $2: $3 (verified: holds $n instances)"
     else
-        RESULT[$1/$2]="FAIL ($n/$COUNT held)"
-        log "$1 $2: FAILED, holds $n of $COUNT (logs/$1-$2.log)"
+        RESULT[$1/$2]="FAIL ($n/$expected held)"
+        log "$1 $2: FAILED, holds $n of $expected (logs/$1-$2.log)"
     fi
 }
 
@@ -247,8 +260,14 @@ storescu_to() {  # storescu_to <log> <files...>
     timeout "$CLIENT_TIMEOUT" storescu -aet BENCH -aec "$AE" 127.0.0.1 "$DICOM_PORT" "$@" >> "$out" 2>&1
 }
 
+cstore_warmup() {  # cstore_warmup <peer>: the warm-up set over one association, untimed
+    ((WARMUP > 0)) || return 0
+    storescu_to "$RUN_DIR/logs/$1-warmup.log" "${WARMUP_FILES[@]}" || log "$1: warm-up storescu exited with $?"
+}
+
 cstore_one() {
     local peer=$1 what=cstore1 log=$RUN_DIR/logs/$1-cstore1.log start end
+    cstore_warmup "$peer"
     start=$(now_ns)
     storescu_to "$log" "${FILES[@]}" || log "$peer: storescu exited with $? (see logs/$peer-$what.log)"
     end=$(now_ns)
@@ -259,6 +278,7 @@ cstore_four() {
     local peer=$1 what=cstore4 log=$RUN_DIR/logs/$1-cstore4.log start end
     local -a pids=()
     local -a part
+    cstore_warmup "$peer"
     start=$(now_ns)
     for i in 0 1 2 3; do
         mapfile -t part < "${QUARTER[i]}"
@@ -270,10 +290,10 @@ cstore_four() {
     record "$peer" "$what" "$(rate "$COUNT" "$start" "$end")"
 }
 
-stow() {  # stow <peer> <url>
-    local peer=$1 url=$2 log=$RUN_DIR/logs/$1-stow.log start end code failed=0
-    start=$(now_ns)
-    for body in "${STOW_BODIES[@]}"; do
+post_stow() {  # post_stow <url> <log> <bodies...>: prints how many requests were not answered 200
+    local url=$1 log=$2 code failed=0
+    shift 2
+    for body in "$@"; do
         code=$(curl -s -o "$RUN_DIR/stow-response.json" -w '%{http_code}' --max-time "$CLIENT_TIMEOUT" \
             -X POST -T "$body" -H 'Expect:' \
             -H "Content-Type: multipart/related; type=\"application/dicom\"; boundary=$BOUNDARY" \
@@ -283,6 +303,14 @@ stow() {  # stow <peer> <url>
             { echo "HTTP $code for $body"; cat "$RUN_DIR/stow-response.json"; echo; } >> "$log"
         fi
     done
+    echo "$failed"
+}
+
+stow() {  # stow <peer> <url>
+    local peer=$1 url=$2 log=$RUN_DIR/logs/$1-stow.log start end failed
+    ((WARMUP == 0)) || post_stow "$url" "$RUN_DIR/logs/$peer-warmup.log" "${WARMUP_BODIES[@]}" > /dev/null
+    start=$(now_ns)
+    failed=$(post_stow "$url" "$log" "${STOW_BODIES[@]}")
     end=$(now_ns)
     [[ $failed -eq 0 ]] || log "$peer: $failed STOW-RS requests were not answered 200 (logs/$peer-stow.log)"
     record "$peer" stow "$(rate "$COUNT" "$start" "$end")"
@@ -323,9 +351,11 @@ if has_peer glassbox && [[ ! -f $GLASSBOX_JAR ]]; then
 fi
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
-generate_set
+generate_set "$SET_DIR" "$COUNT" "$SEED"
+((WARMUP == 0)) || generate_set "$WARMUP_DIR" "$WARMUP" "$((SEED + 1))"
 load_set
-build_stow_bodies
+build_stow_bodies STOW_BODIES body "${FILES[@]}"
+((WARMUP == 0)) || build_stow_bodies WARMUP_BODIES warmup "${WARMUP_FILES[@]}"
 log "set: $COUNT instances, $((SET_BYTES / 1024 / 1024)) MiB, study $STUDY_UID"
 
 # Glassbox's doors, probed once on a fresh instance: a door that is not there yet is skipped, said so, not faked.
@@ -386,6 +416,8 @@ echo "Glassbox ingest benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs (
 echo "glassbox $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'), $(Orthanc --version 2>/dev/null | head -1), dcmtk $(storescu --version | sed -nE 's/.*storescu v([^ ]+).*/\1/p'), $(java -version 2>&1 | head -1)"
 echo "load average (1/5/15 min) at start: $LOAD_START, at end: $LOAD_END — other work on the machine skews the numbers"
 echo "set: $COUNT CT instances 512×512 16-bit, $((SET_BYTES / 1024 / 1024)) MiB; STOW-RS $STOW_BATCH per request; QIDO median of $QIDO_RUNS after 1 warm-up; max PDU $MAX_PDU everywhere"
+if ((WARMUP > 0)); then echo "each peer first received $WARMUP instances of another study through the same door, untimed"
+else echo "each peer measured from a fresh start (no warm-up traffic)"; fi
 echo
 echo "| measurement | Glassbox | Orthanc | storescp | Glassbox/Orthanc | Glassbox/storescp |"
 echo "|---|---|---|---|---|---|"
@@ -394,8 +426,9 @@ echo "| C-STORE, 4 associations (instances/s) | $(cell glassbox/cstore4) | $(cel
 echo "| STOW-RS, $STOW_BATCH/request (instances/s) | $(cell glassbox/stow) | $(cell orthanc/stow) | — | $(ratio glassbox/stow orthanc/stow) | — |"
 echo "| QIDO-RS, $COUNT instances of the series (ms) | $(cell glassbox/qido) | $(cell orthanc/qido) | — | $(ratio glassbox/qido orthanc/qido) | — |"
 echo
-echo "Every number above is printed only after the peer was checked to hold all $COUNT instances (Glassbox: index"
-echo "row plus file of the recorded size; Orthanc: /statistics; storescp: files written) or, for QIDO, to list all $COUNT."
+echo "Every number above is printed only after the peer was checked to hold all $COUNT instances (plus any warm-up"
+echo "ones): Glassbox an index row plus a file of the recorded size for each, Orthanc /statistics, storescp the files"
+echo "written; and for QIDO, every answer listed all $COUNT."
 echo "storescp writes files only: it neither fsyncs nor indexes. Glassbox fsyncs each file and commits its index row"
 echo "before answering success; Orthanc (Debian defaults, SQLite index) syncs its storage area (SyncStorageArea)."
 echo "Targets: C-STORE Glassbox ≥ 3× Orthanc and ≥ 0.7× storescp; QIDO Glassbox time ≤ 0.2× Orthanc's."
