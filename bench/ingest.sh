@@ -44,6 +44,7 @@ mkdir -p "$RUN_DIR/logs"
 declare -a PEER_PIDS=()      # process groups we started (setsid): killed on exit
 declare -a DATABASES=()      # PostgreSQL databases we created: dropped on exit
 declare -A RESULT=()         # RESULT[peer/measurement] = number, or a text saying why there is none
+declare -A CPU=()            # CPU[peer/measurement] = the peer's CPU milliseconds per instance
 WATCHDOG=
 DB=
 
@@ -92,6 +93,23 @@ wait_until() {
 
 # json_eval <python expression of d>: evaluated on the JSON document d read from stdin, e.g. 'len(d)'
 json_eval() { /usr/bin/python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"; }
+
+# peer_cpu_ticks: CPU time (clock ticks) used so far by the running peer's processes (reaped children included)
+# and, for Glassbox, by the PostgreSQL backends serving its database (Orthanc's SQLite works inside Orthanc).
+# Unlike a rate, it hardly depends on what else the machine is doing.
+CLOCK_TICKS=$(getconf CLK_TCK)
+peer_cpu_ticks() {
+    local pids
+    pids=$(pgrep -g "${PEER_PIDS[-1]}" || true)
+    if [[ -n ${DB:-} ]]; then
+        pids+=" $(psql "${PG[@]}" -d postgres -Atc "SELECT pid FROM pg_stat_activity WHERE datname = '$DB'" || true)"
+    fi
+    # /proc/<pid>/stat after "(comm) ": utime, stime, cutime, cstime are the 12th to 15th fields
+    for pid in $pids; do cat "/proc/$pid/stat" 2>/dev/null || true; done |
+        awk '{ sub(/^.*\) /, ""); t += $12 + $13 + $14 + $15 } END { print t + 0 }'
+}
+# cpu_per_instance <ticks before> <ticks after>: milliseconds per instance of the set
+cpu_per_instance() { awk -v a="$1" -v b="$2" -v hz="$CLOCK_TICKS" -v n="$COUNT" 'BEGIN { printf "%.2f", (b - a) * 1000 / hz / n }'; }
 
 now_ns() { date +%s%N; }
 # rate <count> <start ns> <end ns>
@@ -243,12 +261,13 @@ held() {
 # ---------------------------------------------------------------------------------------------------------------
 # Measurements. Each one records RESULT[peer/what] as a number only when the peer then holds all $COUNT
 # (plus the $WARMUP sent before the clock started).
-record() {  # record <peer> <what> <number>
+record() {  # record <peer> <what> <rate> <cpu ms per instance>
     local n expected=$((COUNT + WARMUP))
     n=$(held "$1")
     if [[ $n -eq $expected ]]; then
         RESULT[$1/$2]=$3
-        log "$1 $2: $3 (verified: holds $n instances)"
+        CPU[$1/$2]=$4
+        log "$1 $2: $3 instances/s, $4 ms CPU per instance (verified: holds $n instances)"
     else
         RESULT[$1/$2]="FAIL ($n/$expected held)"
         log "$1 $2: FAILED, holds $n of $expected (logs/$1-$2.log)"
@@ -266,19 +285,22 @@ cstore_warmup() {  # cstore_warmup <peer>: the warm-up set over one association,
 }
 
 cstore_one() {
-    local peer=$1 what=cstore1 log=$RUN_DIR/logs/$1-cstore1.log start end
+    local peer=$1 what=cstore1 log=$RUN_DIR/logs/$1-cstore1.log start end c0 c1
     cstore_warmup "$peer"
+    c0=$(peer_cpu_ticks)
     start=$(now_ns)
     storescu_to "$log" "${FILES[@]}" || log "$peer: storescu exited with $? (see logs/$peer-$what.log)"
     end=$(now_ns)
-    record "$peer" "$what" "$(rate "$COUNT" "$start" "$end")"
+    c1=$(peer_cpu_ticks)
+    record "$peer" "$what" "$(rate "$COUNT" "$start" "$end")" "$(cpu_per_instance "$c0" "$c1")"
 }
 
 cstore_four() {
-    local peer=$1 what=cstore4 log=$RUN_DIR/logs/$1-cstore4.log start end
+    local peer=$1 what=cstore4 log=$RUN_DIR/logs/$1-cstore4.log start end c0 c1
     local -a pids=()
     local -a part
     cstore_warmup "$peer"
+    c0=$(peer_cpu_ticks)
     start=$(now_ns)
     for i in 0 1 2 3; do
         mapfile -t part < "${QUARTER[i]}"
@@ -287,7 +309,8 @@ cstore_four() {
     done
     for i in 0 1 2 3; do wait "${pids[i]}" || log "$peer: storescu #$i exited with $? (see logs/$peer-$what.log.$i)"; done
     end=$(now_ns)
-    record "$peer" "$what" "$(rate "$COUNT" "$start" "$end")"
+    c1=$(peer_cpu_ticks)
+    record "$peer" "$what" "$(rate "$COUNT" "$start" "$end")" "$(cpu_per_instance "$c0" "$c1")"
 }
 
 post_stow() {  # post_stow <url> <log> <bodies...>: prints how many requests were not answered 200
@@ -307,13 +330,15 @@ post_stow() {  # post_stow <url> <log> <bodies...>: prints how many requests wer
 }
 
 stow() {  # stow <peer> <url>
-    local peer=$1 url=$2 log=$RUN_DIR/logs/$1-stow.log start end failed
+    local peer=$1 url=$2 log=$RUN_DIR/logs/$1-stow.log start end failed c0 c1
     ((WARMUP == 0)) || post_stow "$url" "$RUN_DIR/logs/$peer-warmup.log" "${WARMUP_BODIES[@]}" > /dev/null
+    c0=$(peer_cpu_ticks)
     start=$(now_ns)
     failed=$(post_stow "$url" "$log" "${STOW_BODIES[@]}")
     end=$(now_ns)
+    c1=$(peer_cpu_ticks)
     [[ $failed -eq 0 ]] || log "$peer: $failed STOW-RS requests were not answered 200 (logs/$peer-stow.log)"
-    record "$peer" stow "$(rate "$COUNT" "$start" "$end")"
+    record "$peer" stow "$(rate "$COUNT" "$start" "$end")" "$(cpu_per_instance "$c0" "$c1")"
 }
 
 qido() {  # qido <peer> <url>: median ms over $QIDO_RUNS after one warm-up; every answer must list $COUNT instances
@@ -425,6 +450,15 @@ echo "| C-STORE, 1 association (instances/s) | $(cell glassbox/cstore1) | $(cell
 echo "| C-STORE, 4 associations (instances/s) | $(cell glassbox/cstore4) | $(cell orthanc/cstore4) | $(cell storescp/cstore4) | $(ratio glassbox/cstore4 orthanc/cstore4) | $(ratio glassbox/cstore4 storescp/cstore4) |"
 echo "| STOW-RS, $STOW_BATCH/request (instances/s) | $(cell glassbox/stow) | $(cell orthanc/stow) | — | $(ratio glassbox/stow orthanc/stow) | — |"
 echo "| QIDO-RS, $COUNT instances of the series (ms) | $(cell glassbox/qido) | $(cell orthanc/qido) | — | $(ratio glassbox/qido orthanc/qido) | — |"
+echo
+echo "CPU time the peer itself used per instance (ms; Glassbox includes its PostgreSQL backends; lower is better):"
+echo
+echo "| measurement | Glassbox | Orthanc | storescp |"
+echo "|---|---|---|---|"
+for what in cstore1 cstore4 stow; do
+    case $what in cstore1) label="C-STORE, 1 association" ;; cstore4) label="C-STORE, 4 associations" ;; stow) label="STOW-RS" ;; esac
+    echo "| $label | ${CPU[glassbox/$what]:-—} | ${CPU[orthanc/$what]:-—} | ${CPU[storescp/$what]:-—} |"
+done
 echo
 echo "Every number above is printed only after the peer was checked to hold all $COUNT instances (plus any warm-up"
 echo "ones): Glassbox an index row plus a file of the recorded size for each, Orthanc /statistics, storescp the files"
