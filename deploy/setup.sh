@@ -24,6 +24,7 @@ RUN_PACKAGES=(
 TEST_PACKAGES=(
   orthanc
   orthanc-dicomweb
+  python3
   python3-pydicom
   dicom3tools
   postgresql
