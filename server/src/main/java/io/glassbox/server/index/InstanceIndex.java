@@ -26,14 +26,6 @@ public class InstanceIndex {
     public record StoredInstance(String sopInstanceUid, String studyInstanceUid, String seriesInstanceUid, String sha256,
             String storagePath) {}
 
-    /** Thrown when the row could not be inserted because the SOP Instance UID is already indexed. */
-    public static class AlreadyIndexedException extends SQLException {
-        private static final long serialVersionUID = 1L;
-
-        AlreadyIndexedException(SQLException cause) {
-            super(cause.getMessage(), cause.getSQLState(), cause);
-        }
-    }
 
     public Optional<StoredInstance> find(String sopInstanceUid) throws SQLException {
         try (Connection c = dataSource.getConnection();
@@ -51,158 +43,121 @@ public class InstanceIndex {
         }
     }
 
+    /** What {@link #insert} did. */
+    public enum InsertResult {
+        INSERTED,
+        /** A row with this SOP Instance UID exists already: nothing was written. */
+        ALREADY_INDEXED
+    }
+
     /**
-     * Inserts patient, study and series as needed and the instance, in one transaction. Patient, study and series
-     * rows are locked in that fixed order, so concurrent inserts into one study cannot deadlock.
+     * Inserts patient, study and series as needed and the instance, as one statement in its own transaction:
+     * one statement and one commit per instance, which is what bounds C-STORE throughput once the file is on
+     * disk. Patient, study and series rows are locked in that fixed order, so concurrent inserts into one study
+     * cannot deadlock.
+     *
+     * @throws SQLException with SQLState {@code GBX01} when the series is already filed under another study
+     *         (db/migrations/V2)
      */
-    public void insert(IndexedInstance i) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                long patientPk = upsertPatient(c, i);
-                long studyPk = upsertStudy(c, i, patientPk);
-                long seriesPk = upsertSeries(c, i, studyPk);
-                insertInstance(c, i, seriesPk);
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                if ("23505".equals(e.getSQLState()) && e.getMessage() != null
-                        && e.getMessage().contains("instance_sop_instance_uid_key")) {
-                    throw new AlreadyIndexedException(e);
-                }
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+    public InsertResult insert(IndexedInstance i) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+            int k = 1;
+            // patient
+            ps.setString(k++, i.patientId());
+            ps.setString(k++, i.issuerOfPatientId());
+            ps.setString(k++, i.patientName());
+            ps.setString(k++, i.patientBirthDate());
+            ps.setString(k++, i.patientSex());
+            // study
+            ps.setString(k++, i.studyInstanceUid());
+            ps.setString(k++, i.studyDate());
+            ps.setString(k++, i.studyTime());
+            ps.setString(k++, i.accessionNumber());
+            ps.setString(k++, i.referringPhysicianName());
+            ps.setString(k++, i.studyDescription());
+            ps.setString(k++, i.studyId());
+            ps.setString(k++, i.patientName());
+            ps.setString(k++, i.patientId());
+            ps.setString(k++, i.patientBirthDate());
+            ps.setString(k++, i.patientSex());
+            // series
+            ps.setString(k++, i.seriesInstanceUid());
+            ps.setString(k++, i.modality());
+            setInteger(ps, k++, i.seriesNumber());
+            ps.setString(k++, i.seriesDescription());
+            ps.setString(k++, i.bodyPartExamined());
+            ps.setString(k++, i.seriesDate());
+            ps.setString(k++, i.seriesTime());
+            ps.setString(k++, i.performedProcedureStepStartDate());
+            ps.setString(k++, i.performedProcedureStepStartTime());
+            ps.setString(k++, i.institutionName());
+            ps.setString(k++, i.stationName());
+            ps.setString(k++, i.callingAeTitle());
+            // instance
+            ps.setString(k++, i.sopInstanceUid());
+            ps.setString(k++, i.sopClassUid());
+            setInteger(ps, k++, i.instanceNumber());
+            setInteger(ps, k++, i.rows());
+            setInteger(ps, k++, i.columns());
+            setInteger(ps, k++, i.numberOfFrames());
+            ps.setString(k++, i.transferSyntaxUid());
+            ps.setLong(k++, i.sizeBytes());
+            ps.setString(k++, i.sha256());
+            ps.setString(k++, i.storagePath());
+            ps.setLong(k++, i.datasetOffset());
+            setLong(ps, k++, i.pixelDataOffset());
+            setLong(ps, k++, i.pixelDataLength());
+            ps.setString(k++, i.metadataJson());
+            ps.setString(k++, i.receivedVia());
+            ps.setString(k++, i.callingAeTitle());
+            ps.setString(k, i.seriesInstanceUid());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1) ? InsertResult.INSERTED : InsertResult.ALREADY_INDEXED;
             }
         }
     }
 
-    private static long upsertPatient(Connection c, IndexedInstance i) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
+    /**
+     * The whole insert as one statement. Upserts return the row either way (an update where the row exists
+     * already, so RETURNING has it). A series UID is globally unique: one already filed under another study means
+     * the object contradicts what is stored, and the statement fails (GBX01) rather than corrupt the hierarchy.
+     */
+    private static final String INSERT = """
+            WITH p AS (
                 INSERT INTO patient (patient_id, issuer_of_patient_id, patient_name, patient_birth_date, patient_sex)
                 VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (patient_id, issuer_of_patient_id) DO UPDATE
                    SET patient_name = EXCLUDED.patient_name,
                        patient_birth_date = EXCLUDED.patient_birth_date,
                        patient_sex = EXCLUDED.patient_sex
-                 WHERE (patient.patient_name, patient.patient_birth_date, patient.patient_sex)
-                       IS DISTINCT FROM (EXCLUDED.patient_name, EXCLUDED.patient_birth_date, EXCLUDED.patient_sex)
-                RETURNING pk""")) {
-            ps.setString(1, i.patientId());
-            ps.setString(2, i.issuerOfPatientId());
-            ps.setString(3, i.patientName());
-            ps.setString(4, i.patientBirthDate());
-            ps.setString(5, i.patientSex());
-            Long pk = returnedPk(ps);
-            return pk != null ? pk
-                    : selectPk(c, "SELECT pk FROM patient WHERE patient_id = ? AND issuer_of_patient_id = ?",
-                            i.patientId(), i.issuerOfPatientId());
-        }
-    }
-
-    private static long upsertStudy(Connection c, IndexedInstance i, long patientPk) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
+                RETURNING pk),
+            st AS (
                 INSERT INTO study (patient_fk, study_instance_uid, study_date, study_time, accession_number,
                                    referring_physician_name, study_description, study_id,
                                    patient_name, patient_id, patient_birth_date, patient_sex)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                SELECT p.pk, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM p
                 ON CONFLICT (study_instance_uid) DO UPDATE SET updated_at = now()
-                RETURNING pk""")) {
-            ps.setLong(1, patientPk);
-            ps.setString(2, i.studyInstanceUid());
-            ps.setString(3, i.studyDate());
-            ps.setString(4, i.studyTime());
-            ps.setString(5, i.accessionNumber());
-            ps.setString(6, i.referringPhysicianName());
-            ps.setString(7, i.studyDescription());
-            ps.setString(8, i.studyId());
-            ps.setString(9, i.patientName());
-            ps.setString(10, i.patientId());
-            ps.setString(11, i.patientBirthDate());
-            ps.setString(12, i.patientSex());
-            return returnedPk(ps);
-        }
-    }
-
-    private static long upsertSeries(Connection c, IndexedInstance i, long studyPk) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
+                RETURNING pk),
+            se AS (
                 INSERT INTO series (study_fk, series_instance_uid, modality, series_number, series_description,
                                     body_part_examined, series_date, series_time,
                                     performed_procedure_step_start_date, performed_procedure_step_start_time,
                                     institution_name, station_name, sending_ae_title)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                SELECT st.pk, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM st
                 ON CONFLICT (series_instance_uid) DO UPDATE SET updated_at = now()
-                RETURNING pk, study_fk""")) {
-            ps.setLong(1, studyPk);
-            ps.setString(2, i.seriesInstanceUid());
-            ps.setString(3, i.modality());
-            setInteger(ps, 4, i.seriesNumber());
-            ps.setString(5, i.seriesDescription());
-            ps.setString(6, i.bodyPartExamined());
-            ps.setString(7, i.seriesDate());
-            ps.setString(8, i.seriesTime());
-            ps.setString(9, i.performedProcedureStepStartDate());
-            ps.setString(10, i.performedProcedureStepStartTime());
-            ps.setString(11, i.institutionName());
-            ps.setString(12, i.stationName());
-            ps.setString(13, i.callingAeTitle());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getLong(2) != studyPk) {
-                    // A series UID is globally unique: one that is already filed under another study means the
-                    // object is inconsistent with what is stored, and filing it would corrupt the hierarchy.
-                    throw new SQLException("Series " + i.seriesInstanceUid() + " already belongs to another study",
-                            "GBX01");
-                }
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    private static void insertInstance(Connection c, IndexedInstance i, long seriesPk) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
+                RETURNING pk, study_fk),
+            i AS (
                 INSERT INTO instance (series_fk, sop_instance_uid, sop_class_uid, instance_number, rows, columns,
                                       number_of_frames, transfer_syntax_uid, size_bytes, sha256, storage_path,
                                       dataset_offset, pixel_data_offset, pixel_data_length, metadata,
                                       received_via, calling_ae_title)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)""")) {
-            ps.setLong(1, seriesPk);
-            ps.setString(2, i.sopInstanceUid());
-            ps.setString(3, i.sopClassUid());
-            setInteger(ps, 4, i.instanceNumber());
-            setInteger(ps, 5, i.rows());
-            setInteger(ps, 6, i.columns());
-            setInteger(ps, 7, i.numberOfFrames());
-            ps.setString(8, i.transferSyntaxUid());
-            ps.setLong(9, i.sizeBytes());
-            ps.setString(10, i.sha256());
-            ps.setString(11, i.storagePath());
-            ps.setLong(12, i.datasetOffset());
-            setLong(ps, 13, i.pixelDataOffset());
-            setLong(ps, 14, i.pixelDataLength());
-            ps.setString(15, i.metadataJson());
-            ps.setString(16, i.receivedVia());
-            ps.setString(17, i.callingAeTitle());
-            ps.executeUpdate();
-        }
-    }
-
-    private static Long returnedPk(PreparedStatement ps) throws SQLException {
-        try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : null;
-        }
-    }
-
-    private static long selectPk(Connection c, String sql, String a, String b) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, a);
-            ps.setString(2, b);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
+                SELECT se.pk, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?
+                  FROM se JOIN st ON se.study_fk = st.pk
+                ON CONFLICT (sop_instance_uid) DO NOTHING
+                RETURNING pk)
+            SELECT CASE WHEN (SELECT se.study_fk FROM se) = (SELECT st.pk FROM st) THEN EXISTS (SELECT 1 FROM i)
+                        ELSE glassbox_series_in_other_study(?) END""";
 
     private static void setInteger(PreparedStatement ps, int index, Integer v) throws SQLException {
         if (v == null) {

@@ -23,7 +23,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 
 /**
@@ -49,11 +49,15 @@ public class IngestService {
     private final ObjectStore store;
     private final InstanceIndex index;
     private final MeterRegistry metrics;
+    private final ReentrantLock[] sopInstanceLocks = new ReentrantLock[256];
 
     public IngestService(ObjectStore store, InstanceIndex index, MeterRegistry metrics) {
         this.store = store;
         this.index = index;
         this.metrics = metrics;
+        for (int i = 0; i < sopInstanceLocks.length; i++) {
+            sopInstanceLocks[i] = new ReentrantLock();
+        }
     }
 
     /** Never throws for bad input or a failed disk/database: the outcome says what happened. */
@@ -113,31 +117,44 @@ public class IngestService {
         }
 
         try {
-            Optional<StoredInstance> existing = index.find(sopInstance);
-            if (existing.isPresent()) {
-                return existingOutcome(existing.get(), temp, sopClass, study);
-            }
+            // No look-up first: the insert itself says whether the UID is taken (one round trip per instance).
+            // The file is published before its row commits, under a name that includes its content hash, so a
+            // refused duplicate can never overwrite the stored object's file.
             String relativePath = store.relativePathFor(study, series, sopInstance, temp.sha256());
-            Path published = store.publish(temp, relativePath);
+            IndexedInstance row = indexed(in, list, layout, temp, relativePath);
+            InstanceIndex.InsertResult inserted;
+            Path published;
+            // One object per SOP Instance UID at a time in this process: a failed insert may then remove the file
+            // it published without racing an identical object that another association is storing.
+            ReentrantLock lock = sopInstanceLocks[Math.floorMod(sopInstance.hashCode(), sopInstanceLocks.length)];
+            lock.lock();
             try {
-                index.insert(indexed(in, list, layout, temp, relativePath));
-            } catch (SQLException e) {
-                // Not committed, so not visible: remove the file unless an identical copy (same name) is indexed.
-                Optional<StoredInstance> now = index.find(sopInstance);
-                if (now.isPresent() && now.get().storagePath().equals(relativePath)) {
-                    return new IngestOutcome(Result.ALREADY_STORED, SUCCESS, null, sopClass, sopInstance, study, series);
+                boolean fileExisted = Files.exists(store.resolve(relativePath));
+                published = store.publish(temp, relativePath);
+                try {
+                    inserted = index.insert(row);
+                } catch (SQLException e) {
+                    if (!fileExisted) {
+                        store.deleteQuietly(published);
+                    }
+                    if ("GBX01".equals(e.getSQLState())) {
+                        return new IngestOutcome(Result.INVALID, CANNOT_UNDERSTAND, e.getMessage(), sopClass,
+                                sopInstance, study, series);
+                    }
+                    throw e;
                 }
-                store.deleteQuietly(published);
-                if (now.isPresent()) {
-                    return existingOutcome(now.get(), temp, sopClass, study);
-                }
-                if ("GBX01".equals(e.getSQLState())) {
-                    return new IngestOutcome(Result.INVALID, CANNOT_UNDERSTAND, e.getMessage(), sopClass, sopInstance,
-                            study, series);
-                }
-                throw e;
+            } finally {
+                lock.unlock();
             }
-            return new IngestOutcome(Result.STORED, SUCCESS, null, sopClass, sopInstance, study, series);
+            if (inserted == InstanceIndex.InsertResult.INSERTED) {
+                return new IngestOutcome(Result.STORED, SUCCESS, null, sopClass, sopInstance, study, series);
+            }
+            StoredInstance existing = index.find(sopInstance).orElseThrow(
+                    () -> new SQLException("instance " + sopInstance + " reported indexed but not found"));
+            if (!existing.storagePath().equals(relativePath)) {
+                store.deleteQuietly(published); // different content: keep only the stored object's file
+            }
+            return existingOutcome(existing, temp, sopClass, study);
         } catch (SQLException e) {
             LOG.errorf(e, "Index unavailable while storing %s", sopInstance);
             return new IngestOutcome(Result.FAILED, OUT_OF_RESOURCES, "index database unavailable: " + e.getMessage(),

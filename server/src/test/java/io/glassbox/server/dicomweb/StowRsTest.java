@@ -94,6 +94,29 @@ class StowRsTest {
         assertEquals(1, index.filesUnder("objects"));
     }
 
+    @Test
+    void aSeriesAlreadyFiledUnderAnotherStudyIsRefusedWholly() throws Exception {
+        byte[] original = Files.readAllBytes(TestCorpus.file("CT_small.dcm"));
+        Multipart first = Multipart.of(List.of(original));
+        assertEquals(200, Http.post(studies.toString(), first.contentType(), first.close()).status());
+        // Same series UID, another study and instance: the hierarchy would be corrupted by filing it.
+        com.pixelmed.dicom.AttributeList list = new com.pixelmed.dicom.AttributeList();
+        list.read(new com.pixelmed.dicom.DicomInputStream(new java.io.ByteArrayInputStream(original)));
+        list.replaceWithValueIfPresent(com.pixelmed.dicom.TagFromName.StudyInstanceUID, "2.25.1111");
+        list.replaceWithValueIfPresent(com.pixelmed.dicom.TagFromName.SOPInstanceUID, "2.25.2222");
+        list.replaceWithValueIfPresent(com.pixelmed.dicom.TagFromName.MediaStorageSOPInstanceUID, "2.25.2222");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        list.write(out, com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian, true, true);
+        Multipart second = Multipart.of(List.of(out.toByteArray()));
+        Reply r = Http.post(studies.toString(), second.contentType(), second.close());
+        assertEquals(409, r.status(), r::toString);
+        assertTrue(r.json().path("00081198").path("Value").get(0).path("00000902").path("Value").get(0).asText()
+                .contains("already belongs to another study"), r::toString);
+        assertEquals(1, index.count("SELECT count(*) FROM study"), "the refused object left a study row behind");
+        assertEquals(1, index.count("SELECT count(*) FROM instance"));
+        assertEquals(1, index.filesUnder("objects"));
+    }
+
     static List<String> malformed() {
         return List.of("no_meta.dcm", "MR_truncated.dcm", "rtplan_truncated.dcm", "meta_missing_tsyntax.dcm",
                 "README.txt", "ExplVR_BigEndNoMeta.dcm", "ExplVR_LitEndNoMeta.dcm", "no_meta_group_length.dcm",
