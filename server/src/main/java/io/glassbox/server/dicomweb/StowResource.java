@@ -1,5 +1,6 @@
 package io.glassbox.server.dicomweb;
 
+import io.glassbox.server.dicom.net.DimseStatus;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -74,7 +75,7 @@ public class StowResource {
             while ((part = reader.next()) != null) {
                 String partType = part.contentType();
                 if (!partType.isEmpty() && !isApplicationDicom(partType)) {
-                    outcomes.add(new IngestOutcome(IngestOutcome.Result.INVALID, IngestService.CANNOT_UNDERSTAND,
+                    outcomes.add(new IngestOutcome(IngestOutcome.Result.INVALID, DimseStatus.CANNOT_UNDERSTAND,
                             "part of type " + partType + " is not application/dicom", null, null, null, null));
                     continue;
                 }
@@ -85,7 +86,7 @@ public class StowResource {
             if (outcomes.stream().noneMatch(IngestOutcome::success)) {
                 throw ProblemException.badRequest("malformed multipart body: " + e.getMessage());
             }
-            outcomes.add(new IngestOutcome(IngestOutcome.Result.INVALID, IngestService.CANNOT_UNDERSTAND,
+            outcomes.add(new IngestOutcome(IngestOutcome.Result.INVALID, DimseStatus.CANNOT_UNDERSTAND,
                     "malformed multipart body: " + e.getMessage(), null, null, null, null));
         }
         if (outcomes.isEmpty()) {

@@ -1,5 +1,11 @@
 package io.glassbox.server.ingest;
 
+import static io.glassbox.server.dicom.net.DimseStatus.CANNOT_UNDERSTAND;
+import static io.glassbox.server.dicom.net.DimseStatus.DATA_SET_DOES_NOT_MATCH_SOP_CLASS;
+import static io.glassbox.server.dicom.net.DimseStatus.DUPLICATE_SOP_INSTANCE;
+import static io.glassbox.server.dicom.net.DimseStatus.OUT_OF_RESOURCES;
+import static io.glassbox.server.dicom.net.DimseStatus.SUCCESS;
+
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
@@ -33,18 +39,12 @@ import org.jboss.logging.Logger;
  * row are durable; on any failure nothing is visible and the temporary file is gone.
  *
  * <p>Same SOP Instance UID again: identical bytes succeed without a second copy; different bytes are refused with
- * {@link #DUPLICATE_SOP_INSTANCE} and the stored object is kept (the store is write-once, so an acknowledged object
+ * 0x0111 (Duplicate SOP Instance) and the stored object is kept (the store is write-once, so an acknowledged object
  * never changes under a reader or an auditor).
  */
 @ApplicationScoped
 public class IngestService {
     private static final Logger LOG = Logger.getLogger(IngestService.class);
-
-    public static final int SUCCESS = 0x0000;
-    public static final int DUPLICATE_SOP_INSTANCE = 0x0111;
-    public static final int OUT_OF_RESOURCES = 0xA700;
-    public static final int DATA_SET_DOES_NOT_MATCH_SOP_CLASS = 0xA900;
-    public static final int CANNOT_UNDERSTAND = 0xC000;
 
     private final ObjectStore store;
     private final InstanceIndex index;

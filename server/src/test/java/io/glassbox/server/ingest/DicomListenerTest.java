@@ -1,5 +1,6 @@
 package io.glassbox.server.ingest;
 
+import io.glassbox.server.dicom.net.DimseStatus;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -86,7 +87,7 @@ class DicomListenerTest {
         while (status.find()) {
             statuses.add(Integer.parseInt(status.group(1), 16));
         }
-        assertEquals(List.of(IngestService.SUCCESS, IngestService.DUPLICATE_SOP_INSTANCE, IngestService.SUCCESS),
+        assertEquals(List.of(DimseStatus.SUCCESS, DimseStatus.DUPLICATE_SOP_INSTANCE, DimseStatus.SUCCESS),
                 statuses, store.output());
         assertTrue(store.output().contains("(0000,0902) LO [a different object is already stored"), store.output());
         assertEquals(2, index.count("SELECT count(*) FROM instance"));
