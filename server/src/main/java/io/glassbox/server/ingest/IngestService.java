@@ -29,6 +29,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 
@@ -73,7 +74,9 @@ public class IngestService {
         IngestOutcome outcome;
         TempObject temp = null;
         try {
+            long start = System.nanoTime();
             temp = store.receive(prefixFor(incoming), incoming.content());
+            timePhase("receive", start);
             outcome = fileAndIndex(incoming, temp, requiredStudyUid);
         } catch (IncomingObject.MalformedContentException e) {
             outcome = failure(Result.INVALID, CANNOT_UNDERSTAND, e.getMessage(), incoming);
@@ -99,8 +102,10 @@ public class IngestService {
         DicomStructure.Layout layout;
         AttributeList list;
         try {
+            long start = System.nanoTime();
             layout = DicomStructure.check(temp.path());
             list = readHeader(temp.path());
+            timePhase("check", start);
         } catch (DicomStructure.MalformedException e) {
             return failure(Result.INVALID, CANNOT_UNDERSTAND, e.getMessage(), in);
         } catch (IOException | DicomException | RuntimeException e) {
@@ -130,9 +135,12 @@ public class IngestService {
             lock.lock();
             try {
                 boolean fileExisted = Files.exists(store.resolve(relativePath));
+                long start = System.nanoTime();
                 published = store.publish(temp, relativePath);
+                start = timePhase("publish", start);
                 try {
                     inserted = index.insert(row);
+                    timePhase("index", start);
                 } catch (SQLException e) {
                     if (!fileExisted) {
                         store.deleteQuietly(published);
@@ -304,6 +312,17 @@ public class IngestService {
 
     private static IngestOutcome failure(Result result, int status, String comment, IncomingObject in) {
         return new IngestOutcome(result, status, comment, in.sopClassUid(), in.sopInstanceUid(), null, null);
+    }
+
+    /**
+     * Where an ingest's time goes, per phase (receive: streaming to disk, hashing and fsync; check: structure and
+     * header; publish: rename and directory fsync; index: the insert and its commit), exported as
+     * glassbox_ingest_phase_seconds. Returns the time now, for the next phase.
+     */
+    private long timePhase(String phase, long startNanos) {
+        long now = System.nanoTime();
+        metrics.timer("glassbox.ingest.phase", "phase", phase).record(now - startNanos, TimeUnit.NANOSECONDS);
+        return now;
     }
 
     private void count(IncomingObject in, IngestOutcome outcome, TempObject temp) {
