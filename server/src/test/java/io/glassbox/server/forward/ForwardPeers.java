@@ -1,9 +1,17 @@
 package io.glassbox.server.forward;
 
+import io.glassbox.server.dicom.net.AcceptorSettings;
+import io.glassbox.server.dicom.net.AssociationAcceptor;
+import io.glassbox.server.dicom.net.AssociationObserver;
+import io.glassbox.server.dicom.net.DimseServiceRegistry;
+import io.glassbox.server.dicom.net.DimseStatus;
+import io.glassbox.server.dicom.net.StorageService;
+import io.glassbox.server.dicom.net.StoreResult;
 import io.glassbox.server.testing.Dcmtk;
 import io.glassbox.server.testing.IndexFixture;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -16,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,6 +42,8 @@ public class ForwardPeers implements QuarkusTestResourceLifecycleManager {
     static Peer refusing;
     static Peer implicitOnly;
     static int orthancHttpPort;
+    static AssociationAcceptor failing;
+    static final String FAILING_COMMENT = "test peer: storage full";
 
     /** A peer process that can be stopped and started again with the same command (same port, same storage). */
     static final class Peer {
@@ -116,6 +127,15 @@ public class ForwardPeers implements QuarkusTestResourceLifecycleManager {
             archive = storescp("archive", "STORESCP", "+B", "+uf", "+xa");
             refusing = storescp("refusing", "REFUSER", "--refuse");
             implicitOnly = storescp("implicit", "IMPLICIT", "+B", "+uf", "+xi");
+            // A peer that accepts the association and answers every C-STORE with a failure status and comment,
+            // which no dcmtk or Orthanc option does on demand: Glassbox's own acceptor (tested against dcmtk).
+            failing = new AssociationAcceptor(new AcceptorSettings("127.0.0.1", 0, "FAILING",
+                    Set.of(AcceptorSettings.ANY_CALLING_AE_TITLE), 4, 16384, Duration.ofSeconds(10)),
+                    new DimseServiceRegistry().register(new StorageService((request, dataSet) -> {
+                        dataSet.transferTo(OutputStream.nullOutputStream());
+                        return StoreResult.failure(DimseStatus.OUT_OF_RESOURCES, FAILING_COMMENT);
+                    })), AssociationObserver.NONE);
+            failing.start();
         } catch (IOException e) {
             stop();
             throw new UncheckedIOException(e);
@@ -124,7 +144,8 @@ public class ForwardPeers implements QuarkusTestResourceLifecycleManager {
                 "pacs=ORTHANC@127.0.0.1:" + orthanc.port + "?kinds=SC,PM,SR&source=results",
                 "archive=STORESCP@127.0.0.1:" + archive.port + "?source=none",
                 "refusing=REFUSER@127.0.0.1:" + refusing.port + "?source=none",
-                "implicit=IMPLICIT@127.0.0.1:" + implicitOnly.port + "?source=none");
+                "implicit=IMPLICIT@127.0.0.1:" + implicitOnly.port + "?source=none",
+                "failing=FAILING@127.0.0.1:" + failing.localPort() + "?source=none");
         // Short waits so that a whole retry sequence fits in a test: attempts at 0, 0.4, 1.2, 2.8, 4.8, 6.8 s.
         return Map.of(
                 "glassbox.forward.destinations", destinations,
@@ -214,6 +235,9 @@ public class ForwardPeers implements QuarkusTestResourceLifecycleManager {
             if (peer != null) {
                 peer.stop();
             }
+        }
+        if (failing != null) {
+            failing.close();
         }
         if (root != null) {
             IndexFixture.deleteTree(root);

@@ -85,6 +85,11 @@ class ForwardingTest {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("DELETE FROM forward_item");
         }
+        for (ForwardPeers.Peer peer : List.of(ForwardPeers.archive, ForwardPeers.implicitOnly, ForwardPeers.refusing)) {
+            for (Path file : received(peer)) {
+                Files.delete(file);
+            }
+        }
     }
 
     @Test
@@ -104,7 +109,7 @@ class ForwardingTest {
         JsonNode delivered = JSON.readTree(given().queryParam("state", "delivered").get("/api/forwarding")
                 .then().statusCode(200).extract().asByteArray());
         assertEquals(3, delivered.get("items").size(), delivered.toString());
-        assertEquals(4, delivered.get("destinations").size());
+        assertEquals(5, delivered.get("destinations").size());
     }
 
     @Test
@@ -205,6 +210,41 @@ class ForwardingTest {
                 .contentType("application/problem+json");
         given().contentType("application/json").body(Map.of("sopInstanceUid", "1.2.3.4", "destination", "archive"))
                 .post("/api/forwarding").then().statusCode(422).contentType("application/problem+json");
+    }
+
+    @Test
+    void aPeersFailureStatusAndErrorCommentAreKeptWithTheDeadItem() throws Exception {
+        CorpusLoader.Loaded object = corpus.load("CT_small.dcm").get(0);
+        ForwardItem item = forwarder.enqueue(object.sopInstanceUid(), "failing");
+        ForwardItem dead = awaitItem(item.id(), i -> i.state().equals(ForwardItem.DEAD));
+        assertEquals(6, dead.attempts());
+        assertEquals(0xA700, dead.lastDimseStatus());
+        assertEquals(ForwardPeers.FAILING_COMMENT, dead.lastErrorComment());
+        assertEquals("FAILING refused the object: C-STORE status 0xA700 (" + ForwardPeers.FAILING_COMMENT + ")",
+                dead.lastError());
+        JsonNode listed = find(JSON.readTree(given().queryParam("state", "dead").get("/api/forwarding")
+                .then().statusCode(200).extract().asByteArray()).get("items"), item.id());
+        assertEquals("0xA700", listed.get("lastDimseStatusHex").asText());
+        assertEquals(ForwardPeers.FAILING_COMMENT, listed.get("lastErrorComment").asText());
+    }
+
+    @Test
+    void anItemWhoseSenderDiedIsTakenAgainOnceItsLeaseRunsOut() throws Exception {
+        CorpusLoader.Loaded object = corpus.load("MR_small_implicit.dcm").get(0);
+        // what a sender that crashed mid-attempt leaves behind: 'sending', its attempt counted, its lease running
+        long id;
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            try (var rs = s.executeQuery("INSERT INTO forward_item (destination, sop_instance_uid, queued_by, state,"
+                    + " attempts, lease_until) VALUES ('archive', '" + object.sopInstanceUid() + "', 'request',"
+                    + " 'sending', 1, now() + interval '1.5 seconds') RETURNING id")) {
+                rs.next();
+                id = rs.getLong(1);
+            }
+        }
+        Thread.sleep(700);
+        assertEquals(ForwardItem.SENDING, queue.find(id).orElseThrow().state(), "not taken while its lease runs");
+        ForwardItem done = awaitItem(id, i -> i.state().equals(ForwardItem.DELIVERED));
+        assertEquals(2, done.attempts());
     }
 
     @Test
@@ -329,7 +369,11 @@ class ForwardingTest {
     }
 
     private static List<Path> received(ForwardPeers.Peer peer) throws Exception {
-        try (Stream<Path> files = Files.list(peer.directory.resolve("received"))) {
+        Path directory = peer.directory.resolve("received");
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(directory)) {
             return files.filter(Files::isRegularFile).sorted().toList();
         }
     }
