@@ -82,7 +82,8 @@ public record ForwardDestination(String name, String aeTitle, String host, int p
 
     @Override
     public String toString() {
-        return name + "=" + aeTitle + "@" + host + ":" + port + "?kinds=" + kinds + "&source=" + source;
+        return name + "=" + aeTitle + "@" + host + ":" + port
+                + (source == Source.NONE ? "?source=none" : "?kinds=" + kinds + "&source=" + source);
     }
 
     /**

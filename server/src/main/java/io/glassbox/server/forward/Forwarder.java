@@ -212,8 +212,14 @@ public class Forwarder {
                         item.destination(), item.attempts(), queue.backoff(item.attempts()), outcome.error());
             }
         }
-        attempts.fire(new ForwardAttempted(item.id(), item.sopInstanceUid(), item.sopClassUid(), item.destination(),
+        ForwardAttempted event = new ForwardAttempted(item.id(), item.sopInstanceUid(), item.sopClassUid(), item.destination(),
                 item.aeTitle(), item.host(), item.port(), callingAeTitle, item.attempts(), state, outcome.error(),
-                outcome.dimseStatus(), outcome.errorComment()));
+                outcome.dimseStatus(), outcome.errorComment());
+        try {
+            attempts.fire(event);
+        } catch (RuntimeException e) {
+            // the outcome is recorded; an observer's failure must not leave the rest of the batch unrecorded
+            LOG.errorf(e, "An observer of %s failed", event);
+        }
     }
 }
