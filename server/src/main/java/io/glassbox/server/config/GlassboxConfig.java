@@ -3,7 +3,9 @@ package io.glassbox.server.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Glassbox's own settings. Each is set by an environment variable (documented in README.md) through
@@ -19,6 +21,8 @@ public interface GlassboxConfig {
     Dicom dicom();
 
     Store store();
+
+    Forward forward();
 
     interface Dicom {
         /** Whether the DICOM listener starts at all. */
@@ -60,5 +64,40 @@ public interface GlassboxConfig {
          */
         @WithDefault("4294967296")
         long maxObjectBytes();
+    }
+
+    /** Forwarding of stored instances to PACS destinations over C-STORE (package io.glassbox.server.forward). */
+    interface Forward {
+        /**
+         * Destinations, separated by ';' or new lines, each {@code name=AE@host:port?kinds=SC,PM,SR&source=results}
+         * (README.md, "Forwarding to a PACS"). Empty: none.
+         */
+        Optional<String> destinations();
+
+        /** A file holding more destinations in the same syntax, one a line ('#' starts a comment). */
+        Optional<Path> destinationsFile();
+
+        /** Attempts before an item is dead (kept in the dead-letter list until retried through the API). */
+        @WithDefault("8")
+        int maxAttempts();
+
+        /** Wait after the first failed attempt; it doubles with each further failure up to {@link #maxBackoff}. */
+        @WithDefault("10s")
+        Duration initialBackoff();
+
+        @WithDefault("30m")
+        Duration maxBackoff();
+
+        /** How often the queue is looked at when nothing woke the sender earlier. */
+        @WithDefault("2s")
+        Duration pollInterval();
+
+        /** Connect timeout and the longest wait for any answer of the peer (association, C-STORE response, release). */
+        @WithDefault("30s")
+        Duration timeout();
+
+        /** Items sent over one association at most. */
+        @WithDefault("32")
+        int batchSize();
     }
 }
