@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The durable forward queue in PostgreSQL (tables forward_destination and forward_item, migration V10).
+ * The durable forward queue in PostgreSQL (tables forward_destination and forward_item, migration V4).
  * Items are claimed with {@code FOR UPDATE SKIP LOCKED} under a lease, so several server processes can share one
  * database and an item whose sender crashed is taken again once its lease has run out.
  */

@@ -28,7 +28,7 @@ import org.jboss.logging.Logger;
  * failed with the error (and the peer's DIMSE status and Error Comment) and a next attempt after an exponential
  * backoff, or dead after the configured number of attempts.
  *
- * <p>Instances are queued by the rule in the database (trigger on the index, V10: the destinations' kinds and
+ * <p>Instances are queued by the rule in the database (trigger on the index, V4: the destinations' kinds and
  * sources, kept in forward_destination from the configuration at start-up) or by {@link #enqueue}.
  */
 @Startup

@@ -1,5 +1,4 @@
 -- Forwarding of stored instances to configured DICOM destinations (PACS) over C-STORE.
--- (V10: V3..V9 are left to other work in progress, e.g. the job queue.)
 --
 -- forward_destination mirrors the configuration (GLASSBOX_FORWARD_DESTINATIONS, written at start-up) so that the
 -- forwarding rule can run inside the database: the trigger below queues a new instance for every destination
