@@ -1,5 +1,6 @@
 package io.glassbox.server.dispatch;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.glassbox.server.web.ProblemException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -31,7 +32,15 @@ public class RoutingRuleResource {
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
-    public RoutingRuleSet put(RoutingRuleSet body) {
+    public RoutingRuleSet put(String json) {
+        // Parsed here, strictly, rather than by the framework's lenient mapper: a misspelt criterion must be refused,
+        // not dropped (dropping it would widen the rule to match everything).
+        RoutingRuleSet body;
+        try {
+            body = RoutingRules.mapperFor(java.nio.file.Path.of("body.json")).readValue(json, RoutingRuleSet.class);
+        } catch (JsonProcessingException e) {
+            throw ProblemException.badRequest("not a routing rule set: " + e.getOriginalMessage());
+        }
         if (body == null) {
             throw ProblemException.badRequest("a JSON body {\"rules\": [...]} is required");
         }
