@@ -25,6 +25,7 @@ CREATE TABLE job (
     lease_owner         TEXT,                     -- worker that holds it ("host/pid/thread")
     lease_token         UUID,                     -- changes with every claim
     lease_expires_at    TIMESTAMPTZ,
+    worked_by           TEXT,                     -- worker of the latest attempt (kept once it ends)
     progress_done       INTEGER NOT NULL DEFAULT 0,
     progress_total      INTEGER NOT NULL DEFAULT 0,
     progress_message    TEXT NOT NULL DEFAULT '',

@@ -184,16 +184,17 @@ public class JobQueue {
     private ClaimedJob take(Connection c, long id, String owner) throws SQLException {
         UUID token = UUID.randomUUID();
         try (PreparedStatement ps = c.prepareStatement("""
-                UPDATE job SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_token = ?,
+                UPDATE job SET state = 'running', attempts = attempts + 1, lease_owner = ?, worked_by = ?, lease_token = ?,
                                lease_expires_at = now() + make_interval(secs => ?), started_at = now(),
                                updated_at = now(), progress_done = 0, progress_message = ''
                  WHERE pk = ?
                 RETURNING attempts, max_attempts, study_instance_uid, series_instance_uid, rule_name, plugin_id,
                           plugin_version, parameters::text, input_digest, inputs::text""")) {
             ps.setString(1, owner);
-            ps.setObject(2, token);
-            ps.setInt(3, config.leaseSeconds());
-            ps.setLong(4, id);
+            ps.setString(2, owner);
+            ps.setObject(3, token);
+            ps.setInt(4, config.leaseSeconds());
+            ps.setLong(5, id);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 List<InputRef> refs = parse(rs.getString(10), InputRef[].class);
@@ -334,7 +335,7 @@ public class JobQueue {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 SELECT pk, state, study_instance_uid, series_instance_uid, rule_name, plugin_id, plugin_version,
                        parameters::text, input_digest, jsonb_array_length(inputs), attempts, max_attempts, run_after,
-                       lease_owner, lease_expires_at, progress_done, progress_total, progress_message, last_error,
+                       lease_owner, worked_by, lease_expires_at, progress_done, progress_total, progress_message, last_error,
                        result::text, created_at, updated_at, started_at, finished_at
                   FROM job
                 """ + where + " ORDER BY pk DESC LIMIT ?")) {
@@ -348,9 +349,10 @@ public class JobQueue {
                 while (rs.next()) {
                     jobs.add(new Job(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getString(5), rs.getString(6), rs.getString(7), tree(rs.getString(8)), rs.getString(9),
-                            rs.getInt(10), rs.getInt(11), rs.getInt(12), time(rs, 13), rs.getString(14), time(rs, 15),
-                            new Job.Progress(rs.getInt(16), rs.getInt(17), rs.getString(18)), rs.getString(19),
-                            tree(rs.getString(20)), time(rs, 21), time(rs, 22), time(rs, 23), time(rs, 24)));
+                            rs.getInt(10), rs.getInt(11), rs.getInt(12), time(rs, 13), rs.getString(14), rs.getString(15),
+                            time(rs, 16), new Job.Progress(rs.getInt(17), rs.getInt(18), rs.getString(19)),
+                            rs.getString(20), tree(rs.getString(21)), time(rs, 22), time(rs, 23), time(rs, 24),
+                            time(rs, 25)));
                 }
             }
             return jobs;

@@ -53,16 +53,7 @@ public class DispatchFixture {
     public String store(IncomingObject.Via via, String callingAe, String study, String series, String modality,
                         String seriesDescription) throws Exception {
         String sop = uid();
-        AttributeList list = new AttributeList();
-        try (DicomInputStream in = new DicomInputStream(new FileInputStream(TestCorpus.file("CT_small.dcm").toFile()))) {
-            list.read(in);
-        }
-        list.removeMetaInformationHeaderAttributes();
-        put(list, new UniqueIdentifierAttribute(TagFromName.StudyInstanceUID), study);
-        put(list, new UniqueIdentifierAttribute(TagFromName.SeriesInstanceUID), series);
-        put(list, new UniqueIdentifierAttribute(TagFromName.SOPInstanceUID), sop);
-        put(list, new CodeStringAttribute(TagFromName.Modality), modality);
-        put(list, new LongStringAttribute(TagFromName.SeriesDescription), seriesDescription);
+        AttributeList list = instance(study, series, sop, modality, seriesDescription);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         IncomingObject incoming;
         if (via == IncomingObject.Via.DIMSE) {
@@ -81,6 +72,30 @@ public class DispatchFixture {
             throw new AssertionError("fixture ingest failed: " + outcome);
         }
         return sop;
+    }
+
+    /** pydicom's CT_small.dcm data set under a new identity (no file meta). */
+    public static AttributeList instance(String study, String series, String sop, String modality,
+                                         String seriesDescription) throws Exception {
+        AttributeList list = new AttributeList();
+        try (DicomInputStream in = new DicomInputStream(new FileInputStream(TestCorpus.file("CT_small.dcm").toFile()))) {
+            list.read(in);
+        }
+        list.removeMetaInformationHeaderAttributes();
+        put(list, new UniqueIdentifierAttribute(TagFromName.StudyInstanceUID), study);
+        put(list, new UniqueIdentifierAttribute(TagFromName.SeriesInstanceUID), series);
+        put(list, new UniqueIdentifierAttribute(TagFromName.SOPInstanceUID), sop);
+        put(list, new CodeStringAttribute(TagFromName.Modality), modality);
+        put(list, new LongStringAttribute(TagFromName.SeriesDescription), seriesDescription);
+        return list;
+    }
+
+    /** {@link #instance} written as a Part 10 file (for storescu). */
+    public static void writeFile(java.nio.file.Path file, String study, String series, String modality)
+            throws Exception {
+        AttributeList list = instance(study, series, uid(), modality, "Axial");
+        FileMetaInformation.addFileMetaInformation(list, TransferSyntax.ExplicitVRLittleEndian, "TEST");
+        list.write(file.toFile(), TransferSyntax.ExplicitVRLittleEndian, true, true);
     }
 
     private static void put(AttributeList list, Attribute a, String value) throws Exception {
