@@ -36,8 +36,8 @@ CREATE TABLE job (
     started_at          TIMESTAMPTZ,              -- of the latest attempt
     finished_at         TIMESTAMPTZ
 );
--- The claim scans queued jobs due now, and running jobs whose lease has expired.
-CREATE INDEX job_claimable_idx ON job (run_after, pk) WHERE state = 'queued';
+-- The claim scans queued and failed jobs that are due; the lease reaper scans running jobs by lease expiry.
+CREATE INDEX job_claimable_idx ON job (run_after, pk) WHERE state IN ('queued', 'failed');
 CREATE INDEX job_lease_idx ON job (lease_expires_at) WHERE state = 'running';
 CREATE INDEX job_plugin_running_idx ON job (plugin_id) WHERE state = 'running';
 CREATE INDEX job_study_idx ON job (study_instance_uid);
