@@ -51,16 +51,62 @@ public class InstanceIndex {
     }
 
     /**
-     * Inserts patient, study and series as needed and the instance, as one statement in its own transaction:
-     * one statement and one commit per instance, which is what bounds C-STORE throughput once the file is on
-     * disk. Patient, study and series rows are locked in that fixed order, so concurrent inserts into one study
-     * cannot deadlock.
+     * Inserts the instance, with patient, study and series as needed. The instance row commits durably in one
+     * statement (that commit is what a C-STORE success waits for); for a series already indexed that statement
+     * locks no shared row, and the first instance of a series upserts the hierarchy in the same statement,
+     * locking patient, study and series in that fixed order so concurrent inserts cannot deadlock.
      *
      * @throws SQLException with SQLState {@code GBX01} when the series is already filed under another study
      *         (db/migrations/V2)
      */
     public InsertResult insert(IndexedInstance i) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+        try (Connection c = dataSource.getConnection()) {
+            InsertResult result = insertIntoKnownSeries(c, i);
+            if (result != null) {
+                markStudyActive(c, i.studyInstanceUid());
+                return result;
+            }
+            return insertWithHierarchy(c, i);
+        }
+    }
+
+    /**
+     * The common case, an instance of a series already indexed under this study: inserted without touching the
+     * patient, study or series rows, so concurrent associations sending one study never wait on each other's
+     * commit. Null when the series is not (yet, in this statement's snapshot) indexed under this study.
+     */
+    private static InsertResult insertIntoKnownSeries(Connection c, IndexedInstance i) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT_INTO_KNOWN_SERIES)) {
+            ps.setString(1, i.seriesInstanceUid());
+            ps.setString(2, i.studyInstanceUid());
+            bindInstance(ps, 3, i);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    return null;
+                }
+                return rs.getBoolean(2) ? InsertResult.INSERTED : InsertResult.ALREADY_INDEXED;
+            }
+        }
+    }
+
+    /**
+     * Moves the study's {@code updated_at}, which the stability tracker reads as "the last instance arrived then".
+     * Not part of the instance's durable commit: it needs no flush of its own (a crash loses only a few
+     * milliseconds of "recent activity"), so its row lock is held for microseconds, not for a WAL flush.
+     */
+    private static void markStudyActive(Connection c, String studyUid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE study SET updated_at = now()
+                 WHERE study_instance_uid = ? AND set_config('synchronous_commit', 'off', true) IS NOT NULL""")) {
+            ps.setString(1, studyUid);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The first instance of a series: patient, study and series upserted with it, in one statement. */
+    private static InsertResult insertWithHierarchy(Connection c, IndexedInstance i) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
             int k = 1;
             // patient
             ps.setString(k++, i.patientId());
@@ -93,23 +139,7 @@ public class InstanceIndex {
             ps.setString(k++, i.institutionName());
             ps.setString(k++, i.stationName());
             ps.setString(k++, i.callingAeTitle());
-            // instance
-            ps.setString(k++, i.sopInstanceUid());
-            ps.setString(k++, i.sopClassUid());
-            setInteger(ps, k++, i.instanceNumber());
-            setInteger(ps, k++, i.rows());
-            setInteger(ps, k++, i.columns());
-            setInteger(ps, k++, i.numberOfFrames());
-            ps.setString(k++, i.transferSyntaxUid());
-            ps.setLong(k++, i.sizeBytes());
-            ps.setString(k++, i.sha256());
-            ps.setString(k++, i.storagePath());
-            ps.setLong(k++, i.datasetOffset());
-            setLong(ps, k++, i.pixelDataOffset());
-            setLong(ps, k++, i.pixelDataLength());
-            ps.setString(k++, i.metadataJson());
-            ps.setString(k++, i.receivedVia());
-            ps.setString(k++, i.callingAeTitle());
+            k = bindInstance(ps, k, i);
             ps.setString(k, i.seriesInstanceUid());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -118,6 +148,10 @@ public class InstanceIndex {
         }
     }
 
+    private static final String INSTANCE_COLUMNS = """
+            sop_instance_uid, sop_class_uid, instance_number, rows, columns, number_of_frames, transfer_syntax_uid,
+            size_bytes, sha256, storage_path, dataset_offset, pixel_data_offset, pixel_data_length, metadata,
+            received_via, calling_ae_title""";
     /**
      * The whole insert as one statement. Upserts return the row either way (an update where the row exists
      * already, so RETURNING has it). A series UID is globally unique: one already filed under another study means
@@ -148,16 +182,45 @@ public class InstanceIndex {
                 ON CONFLICT (series_instance_uid) DO UPDATE SET updated_at = now()
                 RETURNING pk, study_fk),
             i AS (
-                INSERT INTO instance (series_fk, sop_instance_uid, sop_class_uid, instance_number, rows, columns,
-                                      number_of_frames, transfer_syntax_uid, size_bytes, sha256, storage_path,
-                                      dataset_offset, pixel_data_offset, pixel_data_length, metadata,
-                                      received_via, calling_ae_title)
+                INSERT INTO instance (series_fk, %s)
                 SELECT se.pk, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?
                   FROM se JOIN st ON se.study_fk = st.pk
                 ON CONFLICT (sop_instance_uid) DO NOTHING
                 RETURNING pk)
             SELECT CASE WHEN (SELECT se.study_fk FROM se) = (SELECT st.pk FROM st) THEN EXISTS (SELECT 1 FROM i)
-                        ELSE glassbox_series_in_other_study(?) END""";
+                        ELSE glassbox_series_in_other_study(?) END""".formatted(INSTANCE_COLUMNS);
+
+    /** Binds the instance's own columns, in the order both insert statements list them; returns the next index. */
+    private static int bindInstance(PreparedStatement ps, int k, IndexedInstance i) throws SQLException {
+        ps.setString(k++, i.sopInstanceUid());
+        ps.setString(k++, i.sopClassUid());
+        setInteger(ps, k++, i.instanceNumber());
+        setInteger(ps, k++, i.rows());
+        setInteger(ps, k++, i.columns());
+        setInteger(ps, k++, i.numberOfFrames());
+        ps.setString(k++, i.transferSyntaxUid());
+        ps.setLong(k++, i.sizeBytes());
+        ps.setString(k++, i.sha256());
+        ps.setString(k++, i.storagePath());
+        ps.setLong(k++, i.datasetOffset());
+        setLong(ps, k++, i.pixelDataOffset());
+        setLong(ps, k++, i.pixelDataLength());
+        ps.setString(k++, i.metadataJson());
+        ps.setString(k++, i.receivedVia());
+        ps.setString(k++, i.callingAeTitle());
+        return k;
+    }
+
+    private static final String INSERT_INTO_KNOWN_SERIES = """
+            WITH s AS (
+                SELECT se.pk FROM series se JOIN study st ON st.pk = se.study_fk
+                 WHERE se.series_instance_uid = ? AND st.study_instance_uid = ?),
+            i AS (
+                INSERT INTO instance (series_fk, %s)
+                SELECT s.pk, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ? FROM s
+                ON CONFLICT (sop_instance_uid) DO NOTHING
+                RETURNING pk)
+            SELECT EXISTS (SELECT 1 FROM s), EXISTS (SELECT 1 FROM i)""".formatted(INSTANCE_COLUMNS);
 
     private static void setInteger(PreparedStatement ps, int index, Integer v) throws SQLException {
         if (v == null) {
