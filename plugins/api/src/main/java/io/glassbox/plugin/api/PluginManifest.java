@@ -15,13 +15,16 @@ import java.util.regex.Pattern;
  * @param version the plugin's version (semantic versioning: {@code 1.2.0}, {@code 0.1.0-SNAPSHOT})
  * @param intendedUse what it is for and what it is not for, in plain words
  * @param regulatoryStatus whether it is a medical device; research demonstrations say they are not
+ * @param modelDigest {@code sha256:} and the hex digest of the model's weights, for the audit trail and the
+ *     device UID of AI results (it changes exactly when the weights do); null for a plugin without weights
  */
 public record PluginManifest(String id, String name, String version, String vendor, String intendedUse,
                              RegulatoryStatus regulatoryStatus, Acceptance accepts, InputRequirements input,
                              List<OutputClass> outputClasses, ExplanationOffer explanations,
-                             ResourceNeeds resources) {
+                             ResourceNeeds resources, String modelDigest) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
+    private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final Pattern VERSION = Pattern.compile("\\d+\\.\\d+\\.\\d+([-+][0-9A-Za-z.-]+)?");
 
     public PluginManifest {
@@ -74,6 +77,9 @@ public record PluginManifest(String id, String name, String version, String vend
         }
         if (outputClasses.stream().noneMatch(c -> c != null && c.finding())) {
             problems.add("at least one output class must be a finding");
+        }
+        if (modelDigest != null && !DIGEST.matcher(modelDigest).matches()) {
+            problems.add("model digest must be 'sha256:' and 64 lower-case hex digits; was '" + modelDigest + "'");
         }
         checkExplanations(problems);
         if (resources == null) {

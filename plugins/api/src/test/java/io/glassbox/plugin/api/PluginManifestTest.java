@@ -19,7 +19,8 @@ class PluginManifestTest {
                 List.of(new OutputClass("normal", "No lesion", false), new OutputClass("lesion", "Lesion", true)),
                 new ExplanationOffer(List.of(ExplanationMethod.GRAD_CAM, ExplanationMethod.CAM),
                         ExplanationMethod.GRAD_CAM, List.of("features"), "features"),
-                new ResourceNeeds(Set.of(ComputeDevice.Kind.CPU), 1 << 20, 8));
+                new ResourceNeeds(Set.of(ComputeDevice.Kind.CPU), 1 << 20, 8),
+                "sha256:" + "0123456789abcdef".repeat(4));
     }
 
     @Test
@@ -32,15 +33,15 @@ class PluginManifestTest {
         PluginManifest broken = new PluginManifest("Bad Id", " ", "one", null, "", null, null, null,
                 List.of(new OutputClass("a", "A", false), new OutputClass("a", "A again", false)),
                 new ExplanationOffer(List.of(ExplanationMethod.GRAD_CAM), ExplanationMethod.CAM, List.of("x"), "y"),
-                new ResourceNeeds(Set.of(), -1, 0));
+                new ResourceNeeds(Set.of(), -1, 0), "md5:1234");
         List<String> problems = broken.problems();
         for (String expected : List.of("id must be", "name is required", "version must be", "vendor is required",
                 "intended use is required", "regulatory status", "accepts is required", "input requirements",
                 "appears twice", "must be a finding", "default explanation method", "default target layer",
-                "resources.devices", "preferredBatchSize", "memoryBytes")) {
+                "resources.devices", "preferredBatchSize", "memoryBytes", "model digest")) {
             assertTrue(problems.stream().anyMatch(p -> p.contains(expected)), expected + " missing from " + problems);
         }
-        assertEquals(15, problems.size(), problems.toString());
+        assertEquals(16, problems.size(), problems.toString());
     }
 
     @Test
