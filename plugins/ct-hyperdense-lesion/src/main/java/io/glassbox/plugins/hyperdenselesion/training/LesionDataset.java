@@ -28,7 +28,7 @@ public final class LesionDataset {
     /** Slices held out for choosing the epoch. */
     static final int[][] VALIDATION_RANGES = {{68, 71}};
     /** Slices left unused around each held-out range. */
-    static final int GUARD = 2;
+    public static final int GUARD = 2;
     /** A slice is used when this many pixels could host the centre of the largest lesion. */
     static final int MIN_ROOM_PIXELS = 150;
 
