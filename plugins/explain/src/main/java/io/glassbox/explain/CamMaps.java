@@ -18,6 +18,6 @@ public record CamMaps(String method, int layerWidth, int layerHeight, float[][] 
      */
     public float[] upsampled(int index, int width, int height, boolean normalise) {
         float[] map = MapResampling.bilinear(layerMaps[index], layerWidth, layerHeight, width, height);
-        return normalise ? MapResampling.scaleToUnitMaximum(map) : map;
+        return normalise ? MapResampling.scaleToUnitMaximumInPlace(map) : map;
     }
 }

@@ -29,10 +29,19 @@ public abstract class ClassActivationMap {
 
     /** The maps for each image's target class, at the target layer's resolution. */
     public final CamMaps compute(ExplanationContext context, int[] targets) {
-        NDArray weighted = weights(context, targets).mul(context.features()).sum(new int[] {1});
-        float[] values = weighted.maximum(0f).toFloatArray();
+        NDArray weights = weights(context, targets);
+        NDArray features = context.features();
         int n = context.batchSize();
+        int channels = context.channels();
         int plane = context.layerHeight() * context.layerWidth();
+        NDArray weighted;
+        if (weights.getShape().get(2) == 1 && weights.getShape().get(3) == 1) {
+            // one weight per channel: a batched (1×K)·(K×hw) product, without an N×K×h×w temporary
+            weighted = weights.reshape(n, 1, channels).matMul(features.reshape(n, channels, plane));
+        } else {
+            weighted = weights.mul(features).sum(new int[] {1});
+        }
+        float[] values = weighted.maximum(0f).toFloatArray();
         float[][] maps = new float[n][plane];
         for (int i = 0; i < n; i++) {
             System.arraycopy(values, i * plane, maps[i], 0, plane);

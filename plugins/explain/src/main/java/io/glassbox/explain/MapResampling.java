@@ -24,15 +24,25 @@ public final class MapResampling {
         int[] y1 = new int[newHeight];
         float[] fy = new float[newHeight];
         axis(height, newHeight, y0, y1, fy);
+        // separably: each source row widened first (height × newWidth), then the rows blended
+        float[] rows = new float[height * newWidth];
+        for (int y = 0; y < height; y++) {
+            int in = y * width;
+            int out = y * newWidth;
+            for (int x = 0; x < newWidth; x++) {
+                float left = source[in + x0[x]];
+                rows[out + x] = left + fx[x] * (source[in + x1[x]] - left);
+            }
+        }
         float[] result = new float[newWidth * newHeight];
         for (int y = 0; y < newHeight; y++) {
-            int top = y0[y] * width;
-            int bottom = y1[y] * width;
+            int top = y0[y] * newWidth;
+            int bottom = y1[y] * newWidth;
+            int out = y * newWidth;
             float wy = fy[y];
             for (int x = 0; x < newWidth; x++) {
-                float upper = source[top + x0[x]] + fx[x] * (source[top + x1[x]] - source[top + x0[x]]);
-                float lower = source[bottom + x0[x]] + fx[x] * (source[bottom + x1[x]] - source[bottom + x0[x]]);
-                result[y * newWidth + x] = upper + wy * (lower - upper);
+                float upper = rows[top + x];
+                result[out + x] = upper + wy * (rows[bottom + x] - upper);
             }
         }
         return result;
@@ -51,17 +61,22 @@ public final class MapResampling {
 
     /** A copy scaled so that its maximum is 1; a map whose maximum is zero or less is returned unscaled. */
     public static float[] scaleToUnitMaximum(float[] map) {
+        return scaleToUnitMaximumInPlace(map.clone());
+    }
+
+    /** Scales {@code map} itself so that its maximum is 1 (unless it is zero or less), and returns it. */
+    public static float[] scaleToUnitMaximumInPlace(float[] map) {
         float max = Float.NEGATIVE_INFINITY;
         for (float v : map) {
             max = Math.max(max, v);
         }
-        float[] result = map.clone();
         if (max > 0f) {
-            for (int i = 0; i < result.length; i++) {
-                result[i] /= max;
+            float scale = 1f / max;
+            for (int i = 0; i < map.length; i++) {
+                map[i] *= scale;
             }
         }
-        return result;
+        return map;
     }
 
     /** A copy scaled linearly onto [0, 1] (a constant map becomes all zeros). */

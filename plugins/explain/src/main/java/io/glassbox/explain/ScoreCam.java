@@ -6,9 +6,12 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * Score-CAM (Wang et al., 2020), gradient-free: each channel's map is upsampled to the input, scaled to
- * [0, 1] and multiplied into the input; the channel's weight is how much that masked input raises the target
- * class's probability over an all-zero input, {@code softmax(f(X ∘ M_k))_c − softmax(f(0))_c}. Runs the whole
- * network {@code K} times per image, in chunks: slow, but needs no gradient.
+ * [0, 1] and multiplied into the input; the channel's weight is the target class's probability for that
+ * masked input, {@code softmax(f(X ∘ M_k))_c}, as in the authors' implementation. (The paper writes it as the
+ * increase over a baseline input; subtracting a baseline's score is not neutral, since it removes
+ * {@code score(baseline) · Σ_k A_k} from the map, and a network that scores the baseline highly — one never
+ * trained on blank images may — would get an empty map.) Runs the whole network {@code K} times per image, in
+ * chunks: slow, but needs no gradient.
  */
 public final class ScoreCam extends ClassActivationMap {
 
@@ -42,11 +45,6 @@ public final class ScoreCam extends ClassActivationMap {
         float[] input = context.input().toFloatArray();
         int plane = height * width;
         int inputSize = inputChannels * plane;
-        float[] baseline;
-        try (NDManager scratch = context.manager().newSubManager()) {
-            NDArray zeros = scratch.zeros(new Shape(n, inputChannels, height, width), context.input().getDataType());
-            baseline = context.network().scores(zeros).softmax(1).toFloatArray();
-        }
         int classes = context.classes();
         float[] weights = new float[n * channels];
         for (int i = 0; i < n; i++) {
@@ -71,8 +69,7 @@ public final class ScoreCam extends ClassActivationMap {
                             .toDevice(context.input().getDevice(), false);
                     float[] probabilities = context.network().scores(batch).softmax(1).toFloatArray();
                     for (int j = 0; j < count; j++) {
-                        weights[i * channels + first + j] =
-                                probabilities[j * classes + targets[i]] - baseline[i * classes + targets[i]];
+                        weights[i * channels + first + j] = probabilities[j * classes + targets[i]];
                     }
                 }
             }

@@ -20,6 +20,7 @@ public final class XGradCam extends ClassActivationMap {
     protected NDArray weights(ExplanationContext context, int[] targets) {
         NDArray activations = context.features();
         NDArray sums = activations.sum(new int[] {2, 3}, true).add(EPSILON);
-        return context.gradients(targets).mul(activations).div(sums).sum(new int[] {2, 3}, true);
+        // Σ_ij g·A / Σ_ij A: the division by the per-channel sum moved out of the spatial sum
+        return context.gradients(targets).mul(activations).sum(new int[] {2, 3}, true).div(sums);
     }
 }

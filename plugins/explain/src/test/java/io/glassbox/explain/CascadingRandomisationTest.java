@@ -79,6 +79,31 @@ class CascadingRandomisationTest {
         }
     }
 
+    @Test
+    void aSharedConstantBlockInflatesTheCorrelationThatARegionLeavesOut() {
+        // two unrelated maps that share a constant block (say, air around a head) on half their pixels
+        Random random = new Random(5);
+        int pixels = 400;
+        float[] trained = new float[pixels];
+        float[] randomised = new float[pixels];
+        boolean[] head = new boolean[pixels];
+        for (int p = 0; p < pixels; p++) {
+            head[p] = p >= pixels / 2;
+            trained[p] = head[p] ? 0.5f + random.nextFloat() : 0f;
+            randomised[p] = head[p] ? 0.5f + random.nextFloat() : 0f;
+        }
+        float[][][] calls = {{trained}, {randomised}};
+        int[] call = {0};
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            TinyNetwork tiny = new TinyNetwork(manager, true, 3, DataType.FLOAT32);
+            List<CascadingRandomisation.Step> steps = CascadingRandomisation.run(
+                    List.of(new CascadingRandomisation.Layer("linear", tiny.linear)),
+                    () -> calls[call[0]++], 1, new boolean[][] {head});
+            assertTrue(steps.get(0).meanCorrelation() > 0.7, "whole map: " + steps.get(0).meanCorrelation());
+            assertEquals(0.0, steps.get(0).meanCorrelationInRegion(), 0.2);
+        }
+    }
+
     private static float[] images() {
         Random random = new Random(12);
         float[] images = new float[IMAGES * TinyNetwork.SIZE * TinyNetwork.SIZE];

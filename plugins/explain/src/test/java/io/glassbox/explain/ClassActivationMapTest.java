@@ -101,6 +101,45 @@ class ClassActivationMapTest {
     }
 
     @Test
+    void gradCamPlusPlusAgreesWithThePublishedFormulaComputedInJava() {
+        try (NDManager manager = root.newSubManager()) {
+            TinyNetwork tiny = new TinyNetwork(manager, false, 3, DataType.FLOAT32);
+            float[] image = TinyNetwork.randomImage(new Random(8));
+            ExplanationContext context = ExplanationContext.of(tiny.split(), input(manager, image));
+            float[] a = tiny.features(image);
+            int z = TinyNetwork.LAYER * TinyNetwork.LAYER;
+            float largest = 0f;
+            for (int target = 0; target < TinyNetwork.CLASSES; target++) {
+                double[] g = tiny.headGradient(a, target);
+                float[] expected = new float[z];
+                for (int k = 0; k < TinyNetwork.K; k++) {
+                    double sum = 0;
+                    for (int p = 0; p < z; p++) {
+                        sum += a[k * z + p];
+                    }
+                    double weight = 0;
+                    for (int p = 0; p < z; p++) {
+                        double gradient = g[k * z + p];
+                        double alpha = gradient == 0 ? 0
+                                : gradient * gradient / (2 * gradient * gradient + sum * gradient * gradient * gradient);
+                        weight += Math.max(0, gradient) * alpha;
+                    }
+                    for (int p = 0; p < z; p++) {
+                        expected[p] += (float) (weight * a[k * z + p]);
+                    }
+                }
+                for (int p = 0; p < z; p++) {
+                    expected[p] = Math.max(0, expected[p]);
+                }
+                float[] actual = new GradCamPlusPlus().compute(context, new int[] {target}).layerMaps()[0];
+                assertArrayEquals(expected, actual, 1e-5f, "class " + target);
+                largest = Math.max(largest, max(expected));
+            }
+            assertTrue(largest > 0, "maps of zeros would prove nothing; pick another seed");
+        }
+    }
+
+    @Test
     void ablationCamAgreesWithAnIndependentJavaComputation() {
         try (NDManager manager = root.newSubManager()) {
             TinyNetwork tiny = new TinyNetwork(manager, false, 3, DataType.FLOAT32);

@@ -35,9 +35,11 @@ public final class CascadingRandomisation {
      * @param correlations per image: Spearman's ρ between the trained and the randomised model's map; a map that
      *     became constant (all zero after the ReLU) shares no ranking with the trained one and counts as 0
      * @param constantMaps how many maps became constant
+     * @param meanCorrelationInRegion the same mean, counting only the pixels of each image's region (NaN when no
+     *     regions were given)
      */
     public record Step(String layer, int layersRandomised, double meanCorrelation, double[] correlations,
-                       int constantMaps) {
+                       int constantMaps, double meanCorrelationInRegion) {
     }
 
     private CascadingRandomisation() {
@@ -50,6 +52,16 @@ public final class CascadingRandomisation {
      * @param maps computes the maps of a fixed set of images with the network as it is when called
      */
     public static List<Step> run(List<Layer> layersFromTop, Supplier<float[][]> maps, long seed) {
+        return run(layersFromTop, maps, seed, null);
+    }
+
+    /**
+     * Runs the check, also correlating inside a region of each image.
+     *
+     * @param regions per image, which map pixels to compare for {@link Step#meanCorrelationInRegion()}; null
+     *     for none
+     */
+    public static List<Step> run(List<Layer> layersFromTop, Supplier<float[][]> maps, long seed, boolean[][] regions) {
         Map<Parameter, float[]> trained = new LinkedHashMap<>();
         for (Layer layer : layersFromTop) {
             for (Pair<String, Parameter> parameter : layer.block().getParameters()) {
@@ -69,6 +81,7 @@ public final class CascadingRandomisation {
                 double[] correlations = new double[reference.length];
                 int constant = 0;
                 double sum = 0;
+                double regionSum = 0;
                 for (int image = 0; image < reference.length; image++) {
                     double rho = RankCorrelation.spearman(reference[image], randomised[image]);
                     if (Double.isNaN(rho)) {
@@ -77,13 +90,37 @@ public final class CascadingRandomisation {
                     }
                     correlations[image] = rho;
                     sum += rho;
+                    if (regions != null) {
+                        double inside = RankCorrelation.spearman(select(reference[image], regions[image]),
+                                select(randomised[image], regions[image]));
+                        regionSum += Double.isNaN(inside) ? 0 : inside;
+                    }
                 }
-                steps.add(new Step(layer.name(), i + 1, sum / reference.length, correlations, constant));
+                steps.add(new Step(layer.name(), i + 1, sum / reference.length, correlations, constant,
+                        regions == null ? Double.NaN : regionSum / reference.length));
             }
             return steps;
         } finally {
             trained.forEach((parameter, values) -> parameter.getArray().set(values));
         }
+    }
+
+    private static float[] select(float[] map, boolean[] region) {
+        if (region.length != map.length) {
+            throw new IllegalArgumentException("region has " + region.length + " pixels, map " + map.length);
+        }
+        int count = 0;
+        for (boolean inside : region) {
+            count += inside ? 1 : 0;
+        }
+        float[] selected = new float[count];
+        int next = 0;
+        for (int i = 0; i < map.length; i++) {
+            if (region[i]) {
+                selected[next++] = map[i];
+            }
+        }
+        return selected;
     }
 
     static void reinitialise(Parameter parameter, Random random) {

@@ -1,7 +1,9 @@
 package io.glassbox.explain.metrics;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
 
@@ -75,28 +77,39 @@ public final class DeletionInsertion {
         int pixels = map.length;
         int channels = from.length / pixels;
         int[] order = order(map);
-        float[][] images = new float[steps + 1][];
         double[] fractions = new double[steps + 1];
+        // only distinct images are scored: a step that changes no value (the baseline equals the image there, as
+        // with a counterfactual baseline away from the lesion) keeps the previous score
+        List<float[]> distinct = new ArrayList<>();
+        int[] imageOfStep = new int[steps + 1];
         float[] current = from.clone();
         int done = 0;
         for (int step = 0; step <= steps; step++) {
             int target = (int) Math.round((double) step * pixels / steps);
+            boolean changed = step == 0;
             for (; done < target; done++) {
                 int pixel = order[done];
                 for (int c = 0; c < channels; c++) {
-                    current[c * pixels + pixel] = to[c * pixels + pixel];
+                    int i = c * pixels + pixel;
+                    if (current[i] != to[i]) {
+                        current[i] = to[i];
+                        changed = true;
+                    }
                 }
             }
-            images[step] = current.clone();
+            if (changed) {
+                distinct.add(current.clone());
+            }
+            imageOfStep[step] = distinct.size() - 1;
             fractions[step] = (double) done / pixels;
         }
-        float[] raw = scorer.score(images);
-        if (raw.length != images.length) {
-            throw new IllegalStateException("scorer returned " + raw.length + " scores for " + images.length
+        float[] raw = scorer.score(distinct.toArray(float[][]::new));
+        if (raw.length != distinct.size()) {
+            throw new IllegalStateException("scorer returned " + raw.length + " scores for " + distinct.size()
                     + " images");
         }
-        double[] scores = new double[raw.length];
-        Arrays.setAll(scores, i -> raw[i]);
+        double[] scores = new double[steps + 1];
+        Arrays.setAll(scores, step -> raw[imageOfStep[step]]);
         return new Curve(fractions, scores, area(fractions, scores));
     }
 

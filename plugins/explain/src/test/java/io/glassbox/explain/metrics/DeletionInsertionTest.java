@@ -61,11 +61,26 @@ class DeletionInsertionTest {
     }
 
     @Test
+    void stepsThatChangeNothingAreNotScoredAgain() {
+        // baseline equal to the image except on the lesion: only steps that reach lesion pixels make new images
+        float[] baseline = image();
+        java.util.Arrays.fill(baseline, 0, 20, 0f);
+        int[] scored = {0};
+        DeletionInsertion.Curve curve = DeletionInsertion.deletion(image(), image(), baseline, 10, images -> {
+            scored[0] += images.length;
+            return lesionScore(images);
+        });
+        assertEquals(3, scored[0], "the original, and the two steps that remove lesion pixels");
+        assertArrayEquals(new double[] {1, 0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0}, curve.scores(), 1e-6);
+    }
+
+    @Test
     void channelsOfAPixelAreRemovedTogether() {
         float[] image = {1, 2, 3, 4, 5, 6}; // two channels of three pixels
         float[] map = {0.1f, 0.9f, 0.5f};
         float[][] seen = new float[4][];
         DeletionInsertion.deletion(image, map, new float[6], 3, images -> {
+            assertEquals(4, images.length, "every step changes the image here");
             for (int i = 0; i < images.length; i++) {
                 seen[i] = images[i];
             }

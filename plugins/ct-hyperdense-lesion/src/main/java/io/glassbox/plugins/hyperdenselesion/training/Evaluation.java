@@ -25,9 +25,14 @@ public final class Evaluation {
 
     /** The network input for a sample: exactly the plugin's preprocessing. */
     public static float[] input(LesionDataset.Sample sample) {
+        return input(sample.hu(), sample.width(), sample.height());
+    }
+
+    /** The network input for a slice in HU. */
+    public static float[] input(float[] hu, int width, int height) {
         InputPreprocessor preprocessor = new InputPreprocessor(HyperdenseLesionPlugin.INPUT);
         float[] input = new float[preprocessor.valuesPerImage()];
-        preprocessor.prepare(decoded(sample, "sample"), input, 0);
+        preprocessor.prepare(DecodedImage.greyscale("slice", width, height, hu, ImageAttributes.empty()), input, 0);
         return input;
     }
 

@@ -36,9 +36,11 @@ public final class LesionDataset {
      * One labelled slice in HU at the volume's resolution.
      *
      * @param lesionMask the lesion's pixels (all false on a negative slice): the ground truth for maps
+     * @param background the same slice without the lesion (same augmentation and noise): its exact
+     *     counterfactual, the baseline of the deletion and insertion games; {@code hu} itself on a negative slice
      */
     public record Sample(int z, float[] hu, int width, int height, boolean positive, boolean[] lesionMask,
-                         LesionSynthesizer.Lesion lesion) {
+                         LesionSynthesizer.Lesion lesion, float[] background) {
     }
 
     private final HeadCtVolume volume;
@@ -125,11 +127,12 @@ public final class LesionDataset {
                 addNoise(hu, random, 2, 0);
             }
             if (!positive) {
-                return new Sample(z, hu, volume.width(), volume.height(), false, new boolean[hu.length], null);
+                return new Sample(z, hu, volume.width(), volume.height(), false, new boolean[hu.length], null, hu);
             }
+            float[] background = hu.clone();
             LesionSynthesizer.Lesion lesion = synthesizer.insert(hu, brain, random);
             if (lesion != null) {
-                return new Sample(z, hu, volume.width(), volume.height(), true, lesion.mask(), lesion);
+                return new Sample(z, hu, volume.width(), volume.height(), true, lesion.mask(), lesion, background);
             }
         }
         throw new IllegalStateException("no slice of " + split + " has room for a lesion");
