@@ -1,0 +1,38 @@
+package io.glassbox.plugin.api;
+
+import java.util.List;
+
+/**
+ * A diagnostic model the server can run. Implementations have a public no-argument constructor that does no
+ * work beyond building the manifest (no weights, no native libraries): the host instantiates every installed
+ * plugin at start-up just to list and validate it.
+ *
+ * <p>Threading: the host calls {@link #open} once, then {@link #analyse} from any number of threads at once
+ * (an implementation serialises internally what its engine cannot run concurrently), then {@link #close} once
+ * after every {@code analyse} has returned. The host sets the thread context class loader to the plugin's
+ * class loader around every call.
+ */
+public interface DiagnosticPlugin extends AutoCloseable {
+
+    /** What this plugin is and accepts; constant for the life of the instance, available before {@link #open}. */
+    PluginManifest manifest();
+
+    /**
+     * Loads the model onto a device.
+     *
+     * @throws PluginException when the weights cannot be loaded or the device is not supported
+     */
+    void open(PluginConfiguration configuration, ComputeDevice device) throws PluginException;
+
+    /**
+     * Analyses a batch of images. The result list has one entry per image, in the same order.
+     *
+     * @throws PluginException when an image does not meet the manifest's requirements or the engine fails;
+     *     the batch then has no partial result
+     */
+    List<ImageResult> analyse(List<DecodedImage> images, AnalysisRequest request) throws PluginException;
+
+    /** Releases the model and its native memory. Idempotent; never throws. */
+    @Override
+    void close();
+}

@@ -1,0 +1,23 @@
+package io.glassbox.explain;
+
+import ai.djl.ndarray.NDArray;
+
+/** Grad-CAM (Selvaraju et al., 2017): each channel weighted by its spatially averaged gradient. */
+public final class GradCam extends ClassActivationMap {
+
+    public GradCam() {
+        super("grad-cam");
+    }
+
+    @Override
+    public boolean usesGradients() {
+        return true;
+    }
+
+    @Override
+    protected NDArray weights(ExplanationContext context, int[] targets) {
+        // PyTorch's DJL engine averages over one axis at a time only; its sum takes several
+        float area = (float) context.layerHeight() * context.layerWidth();
+        return context.gradients(targets).sum(new int[] {2, 3}, true).div(area);
+    }
+}

@@ -1,0 +1,20 @@
+package io.glassbox.server.plugins;
+
+import io.smallrye.config.ConfigMapping;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Where plugins come from (README.md lists the environment variables). */
+@ConfigMapping(prefix = "glassbox.plugins")
+public interface PluginsConfig {
+
+    /** Plugins the operator installs ({@code GLASSBOX_PLUGINS_DIR}); unset: {@code <data dir>/plugins}. */
+    Optional<Path> dir();
+
+    /**
+     * The distribution's plugin home, holding {@code builtin/} (plugins shipped with the server) and
+     * {@code runtime/} (the shared DJL layer); unset: {@code plugins/} next to the packaged application
+     * ({@code quarkus-app/plugins}). Tests and dev mode use {@code target/glassbox-plugins}, staged by the build.
+     */
+    Optional<Path> home();
+}
