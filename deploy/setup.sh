@@ -27,6 +27,7 @@ TEST_PACKAGES=(
   python3
   python3-pydicom
   dicom3tools
+  invesalius-examples
   postgresql
   curl
   procps
