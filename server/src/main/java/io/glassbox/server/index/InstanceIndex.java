@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
  * Writes and looks up instances in the PostgreSQL index. Plain JDBC: one short transaction per instance, so the
@@ -15,6 +16,7 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class InstanceIndex {
+    private static final Logger LOG = Logger.getLogger(InstanceIndex.class);
 
     private final AgroalDataSource dataSource;
 
@@ -61,13 +63,46 @@ public class InstanceIndex {
      */
     public InsertResult insert(IndexedInstance i) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            InsertResult result = insertIntoKnownSeries(c, i);
-            if (result != null) {
-                markStudyActive(c, i.studyInstanceUid());
-                return result;
+            try {
+                return insert(c, i);
+            } catch (SQLException e) {
+                String state = e.getSQLState();
+                if (state == null || state.startsWith("08")) {
+                    // The connection broke while the statement or its commit was under way: it may have committed.
+                    throw new CommitOutcomeUnknownException(e);
+                }
+                throw e;
             }
+        }
+    }
+
+    /**
+     * The connection failed during the insert, so whether the row committed is unknown. The caller must keep the
+     * object's file (a committed row must never point at a removed file) and report a failure; the sender's retry
+     * then finds the row or stores the object anew.
+     */
+    public static class CommitOutcomeUnknownException extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        CommitOutcomeUnknownException(SQLException cause) {
+            super("connection lost during the index insert: " + cause.getMessage(), cause.getSQLState(), cause);
+        }
+    }
+
+    private static InsertResult insert(Connection c, IndexedInstance i) throws SQLException {
+        InsertResult result = insertIntoKnownSeries(c, i);
+        if (result == null) {
             return insertWithHierarchy(c, i);
         }
+        try {
+            markStudyActive(c, i.studyInstanceUid());
+        } catch (SQLException e) {
+            // The instance is committed: a failure here must not read as a failed store (ingest would remove the
+            // file of a committed row). The study is marked by its next instance.
+            LOG.warnf("Instance %s stored, but its study's activity mark failed: %s", i.sopInstanceUid(),
+                    e.getMessage());
+        }
+        return result;
     }
 
     /**

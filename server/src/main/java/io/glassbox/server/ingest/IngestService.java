@@ -142,7 +142,7 @@ public class IngestService {
                     inserted = index.insert(row);
                     timePhase("index", start);
                 } catch (SQLException e) {
-                    if (!fileExisted) {
+                    if (!fileExisted && !(e instanceof InstanceIndex.CommitOutcomeUnknownException)) {
                         store.deleteQuietly(published);
                     }
                     if ("GBX01".equals(e.getSQLState())) {

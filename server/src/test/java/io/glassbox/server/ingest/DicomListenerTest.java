@@ -104,6 +104,12 @@ class DicomListenerTest {
                 TestCorpus.file("MR_small_implicit.dcm").toString()).exitCode());
         assertTrue(run("echoscu", "-aec", "NOT_GLASSBOX", "127.0.0.1", port).exitCode() != 0);
         assertTrue(count("glassbox.dicom.associations.accepted", null, null) >= acceptedBefore + 1);
+        // The server counts a rejection after sending it, so echoscu may exit first: wait for it, bounded.
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (count("glassbox.dicom.associations.rejected", "reason", "called-ae-title-not-recognized") < 1
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         assertTrue(count("glassbox.dicom.associations.rejected", "reason", "called-ae-title-not-recognized") >= 1);
         assertTrue(registry.find("glassbox.ingest.instances").tag("via", "DIMSE").tag("result", "STORED").counter()
                 .count() >= 1);
