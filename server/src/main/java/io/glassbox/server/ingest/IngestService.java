@@ -122,7 +122,7 @@ public class IngestService {
         }
 
         try {
-            // No look-up first: the insert itself says whether the UID is taken (one round trip per instance).
+            // No look-up first: the insert itself says whether the UID is taken.
             // The file is published before its row commits, under a name that includes its content hash, so a
             // refused duplicate can never overwrite the stored object's file.
             String relativePath = store.relativePathFor(study, series, sopInstance, temp.sha256());
