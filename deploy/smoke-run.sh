@@ -98,8 +98,12 @@ if await_ready "$WORK/first.log"; then
 else
   fail "first start did not reach ready"; exit 1
 fi
-curl -sf "http://127.0.0.1:$HTTP_PORT/q/health" | grep -q '"status": *"UP"' && pass "/q/health is UP" || fail "/q/health is not UP"
-curl -sf "http://127.0.0.1:$HTTP_PORT/q/metrics" | grep -q '^jvm_' && pass "/q/metrics serves Prometheus metrics" \
+# Each answer is read whole before it is searched: with pipefail, `curl | grep -q` fails whenever grep stops
+# reading early and curl gets SIGPIPE.
+health=$(curl -sf "http://127.0.0.1:$HTTP_PORT/q/health")
+grep -q '"status": *"UP"' <<<"$health" && pass "/q/health is UP" || fail "/q/health is not UP"
+metrics=$(curl -sf "http://127.0.0.1:$HTTP_PORT/q/metrics")
+grep -q '^jvm_' <<<"$metrics" && pass "/q/metrics serves Prometheus metrics" \
   || fail "/q/metrics"
 
 # 2. DICOM verification (C-ECHO) against the listener.
@@ -108,8 +112,14 @@ if echoscu -to 10 -ta 10 -td 10 -aec GLASSBOX 127.0.0.1 "$DICOM_PORT"; then
 else
   fail "echoscu -aec GLASSBOX 127.0.0.1 $DICOM_PORT (no DICOM listener answering)"
 fi
-curl -sf "http://127.0.0.1:$HTTP_PORT/q/metrics" | grep -q '^glassbox_dicom_associations_accepted_total ' \
-  && pass "/q/metrics counts the DICOM association" || fail "/q/metrics has no glassbox_dicom_associations_accepted_total"
+counted=no
+for _ in $(seq 1 25); do  # the server may count the association just after echoscu has its answer
+  metrics=$(curl -sf "http://127.0.0.1:$HTTP_PORT/q/metrics")
+  if grep -q '^glassbox_dicom_associations_accepted_total ' <<<"$metrics"; then counted=yes; break; fi
+  sleep 0.2
+done
+[ "$counted" = yes ] && pass "/q/metrics counts the DICOM association" \
+  || fail "/q/metrics has no glassbox_dicom_associations_accepted_total"
 
 # 3. A marker row, then SIGKILL: PostgreSQL outlives the JVM, and the next start must take the cluster over.
 pg_port=$(embedded_pg_port "$WORK/first.log")
