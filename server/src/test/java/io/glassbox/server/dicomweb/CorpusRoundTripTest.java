@@ -52,7 +52,7 @@ class CorpusRoundTripTest {
     DicomListener listener;
 
     static List<String> corpus() {
-        return TestCorpus.WITH_PIXEL_DATA;
+        return TestCorpus.withPixelData();
     }
 
     @BeforeEach

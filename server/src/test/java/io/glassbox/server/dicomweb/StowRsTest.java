@@ -37,7 +37,7 @@ class StowRsTest {
     }
 
     static List<String> corpus() {
-        return TestCorpus.WITH_PIXEL_DATA;
+        return TestCorpus.withPixelData();
     }
 
     @ParameterizedTest

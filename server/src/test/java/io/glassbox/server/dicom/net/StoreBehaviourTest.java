@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.glassbox.server.dicom.net.RecordingStoreHandler.Received;
 import io.glassbox.server.testing.Dcmtk;
+import io.glassbox.server.testing.PydicomCorpus;
 import io.glassbox.server.testing.Part10;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.glassbox.server.dicom.net.PydicomCorpus.CorpusFile;
+import io.glassbox.server.testing.PydicomCorpus;
+import io.glassbox.server.testing.PydicomCorpus.CorpusFile;
 import io.glassbox.server.dicom.net.RecordingStoreHandler.Received;
 import io.glassbox.server.testing.Dcmtk;
 import java.nio.file.Path;

@@ -1,8 +1,7 @@
-package io.glassbox.server.dicom.net;
+package io.glassbox.server.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.glassbox.server.testing.Dcmtk;
 import io.glassbox.server.testing.Part10;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,18 +14,18 @@ import java.util.List;
  * every Part 10 file with pixel data and SOP class/instance UIDs, in any folder and by any name (the DICOMDIR
  * test folders hold some without extension), i.e. everything a C-STORE SCU could send.
  */
-final class PydicomCorpus {
+public final class PydicomCorpus {
 
-    static final Path DIRECTORY = Path.of("/usr/lib/python3/dist-packages/pydicom/data/test_files");
+    public static final Path DIRECTORY = Path.of("/usr/lib/python3/dist-packages/pydicom/data/test_files");
 
     /** One corpus file and what its file meta information says. */
-    record CorpusFile(Path path, String transferSyntaxUid, String sopClassUid, String sopInstanceUid) {
-        String name() {
+    public record CorpusFile(Path path, String transferSyntaxUid, String sopClassUid, String sopInstanceUid) {
+        public String name() {
             return DIRECTORY.relativize(path).toString();
         }
 
         /** The file's bytes after its preamble and file meta information: what a C-STORE carries. */
-        byte[] dataSet() throws IOException {
+        public byte[] dataSet() throws IOException {
             return Part10.dataSet(path);
         }
     }
@@ -48,7 +47,17 @@ final class PydicomCorpus {
     private PydicomCorpus() {
     }
 
-    static List<CorpusFile> filesWithPixelData() {
+    private static List<CorpusFile> listed;
+
+    /** Listed once per JVM (one pydicom run). */
+    public static synchronized List<CorpusFile> filesWithPixelData() {
+        if (listed == null) {
+            listed = List.copyOf(list());
+        }
+        return listed;
+    }
+
+    private static List<CorpusFile> list() {
         Dcmtk.Result listing = Dcmtk.run(Duration.ofSeconds(60),
                 List.of("/usr/bin/python3", "-W", "ignore", "-c", LIST_SCRIPT, DIRECTORY.toString()));
         assertEquals(0, listing.exitCode(), "listing the pydicom corpus (apt-get install python3-pydicom): " + listing);
