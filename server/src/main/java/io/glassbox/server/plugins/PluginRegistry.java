@@ -1,5 +1,10 @@
 package io.glassbox.server.plugins;
 
+import io.glassbox.plugin.api.ComputeDevice;
+import io.glassbox.plugin.api.DiagnosticPlugin;
+import io.glassbox.plugin.api.PluginConfiguration;
+import io.glassbox.plugin.api.PluginException;
+import io.glassbox.plugin.api.PluginManifest;
 import io.glassbox.server.config.GlassboxConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -12,7 +17,10 @@ import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,6 +35,7 @@ public class PluginRegistry {
     private final PluginsConfig config;
     private final GlassboxConfig glassbox;
     private volatile List<InstalledPlugin> plugins = List.of();
+    private final Set<InstalledPlugin> opened = ConcurrentHashMap.newKeySet();
     private PluginLoader loader;
 
     public PluginRegistry(PluginsConfig config, GlassboxConfig glassbox) {
@@ -85,6 +94,52 @@ public class PluginRegistry {
             }
         } catch (IOException e) {
             LOG.warnf("closing the plugin runtime: %s", e.getMessage());
+        }
+    }
+
+    /**
+     * Opens the plugin on this server's device ({@code glassbox.plugins.device}) with its settings
+     * ({@code glassbox.plugins.settings."<id>".*}) on first use; it then stays open, shared by every job, until the
+     * server stops. A failed open is not remembered: the next job tries again (the operator may have fixed it).
+     */
+    public DiagnosticPlugin opened(InstalledPlugin installed) throws PluginException {
+        DiagnosticPlugin plugin = installed.plugin();
+        if (plugin == null) {
+            throw new PluginException(installed.location() + " is " + installed.status() + ": "
+                    + String.join("; ", installed.errors()));
+        }
+        synchronized (installed) {
+            if (opened.contains(installed)) {
+                return plugin;
+            }
+            PluginManifest manifest = installed.manifest();
+            ComputeDevice device;
+            try {
+                device = ComputeDevice.parse(config.device());
+            } catch (IllegalArgumentException e) {
+                throw new PluginException("glassbox.plugins.device: " + e.getMessage(), e);
+            }
+            if (!manifest.resources().devices().contains(device.kind())) {
+                throw new PluginException(manifest.id() + " " + manifest.version() + " does not run on " + device
+                        + " (it runs on " + manifest.resources().devices() + ")");
+            }
+            PluginConfiguration settings = new PluginConfiguration(
+                    config.settings().getOrDefault(manifest.id(), Map.of()));
+            long started = System.nanoTime();
+            try {
+                installed.call(() -> {
+                    plugin.open(settings, device);
+                    return null;
+                });
+            } catch (PluginException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new PluginException("opening " + manifest.id() + " " + manifest.version() + " failed: " + e, e);
+            }
+            opened.add(installed);
+            LOG.infof("plugin %s %s opened on %s in %d ms (settings %s)", manifest.id(), manifest.version(), device,
+                    (System.nanoTime() - started) / 1_000_000, settings.settings().keySet());
+            return plugin;
         }
     }
 

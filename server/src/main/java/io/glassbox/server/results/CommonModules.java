@@ -145,7 +145,8 @@ final class CommonModules {
     }
 
     static String instanceUid(AnalysisResult r, Kind kind) {
-        return ResultUids.instanceUid(r.analysisId(), kind, r.sourceString(TagFromName.SOPInstanceUID));
+        return ResultUids.instanceUid(r.analysisId(), kind, r.sourceString(TagFromName.SOPInstanceUID),
+                r.frameNumber());
     }
 
     /** The analysed image's Instance Number, so results sort like their sources; 1 when it has none. */

@@ -5,12 +5,15 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.TagFromName;
 import io.glassbox.server.ingest.IncomingObject;
 import io.glassbox.server.ingest.IngestOutcome;
+import io.glassbox.server.index.InstanceIndex;
 import io.glassbox.server.ingest.IngestService;
 import io.glassbox.server.results.ResultWriter.ResultObjects;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayInputStream;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Stores the result objects through the same door as every received object ({@link IngestService}, as
@@ -18,18 +21,20 @@ import java.util.List;
  * the Secondary Capture go first and the report last, so a report is never stored that points at an object that
  * is not.
  *
- * <p>Retries: the objects' UIDs come from the analysis id, so storing the same objects again succeeds without
- * copies ({@code ALREADY_STORED}). Objects written again from a different result under the same analysis id
- * (inference run again, other timings) collide with what is stored and fail with {@code CONFLICT}; the stored ones
- * are kept. A job that re-runs inference should use a new analysis id.
+ * <p>Retries: the objects' UIDs come from the analysis id, so an attempt that is run again (its worker crashed
+ * part way) writes the same UIDs. An object already in the index under its UID is kept as the earlier attempt
+ * stored it and not written again (first write wins; it differs from the new one at most in its timings), so a
+ * retry completes what is missing and never adds copies or a second series.
  */
 @ApplicationScoped
 public class ResultStorer {
 
     private final IngestService ingest;
+    private final InstanceIndex index;
 
-    public ResultStorer(IngestService ingest) {
+    public ResultStorer(IngestService ingest, InstanceIndex index) {
         this.ingest = ingest;
+        this.index = index;
     }
 
     /** One stored object. */
@@ -77,11 +82,28 @@ public class ResultStorer {
         return store(ResultWriter.write(result, style));
     }
 
+    /** Whether the object is in the index already; a database error counts as "not known", and ingest decides. */
+    private Optional<InstanceIndex.StoredInstance> stored(String sopInstanceUid) {
+        try {
+            return index.find(sopInstanceUid);
+        } catch (SQLException e) {
+            return Optional.empty();
+        }
+    }
+
     public StoredResult store(ResultObjects objects) throws ResultStorageException {
         List<StoredObject> stored = new ArrayList<>(3);
         String[] names = {"Parametric Map", "Secondary Capture", "Structured Report"};
         AttributeList[] inOrder = objects.inStorageOrder();
         for (int i = 0; i < inOrder.length; i++) {
+            String sopInstanceUid = Attribute.getSingleStringValueOrEmptyString(inOrder[i], TagFromName.SOPInstanceUID);
+            Optional<InstanceIndex.StoredInstance> earlier = stored(sopInstanceUid);
+            if (earlier.isPresent()) {
+                stored.add(new StoredObject(Attribute.getSingleStringValueOrEmptyString(inOrder[i],
+                        TagFromName.SOPClassUID), sopInstanceUid, earlier.get().seriesInstanceUid(),
+                        IngestOutcome.Result.ALREADY_STORED));
+                continue;
+            }
             byte[] part10 = ResultWriter.part10(inOrder[i]);
             IngestOutcome outcome = ingest.ingest(new IncomingObject(IncomingObject.Via.RESULT, "", null, null, null,
                     new ByteArrayInputStream(part10)));

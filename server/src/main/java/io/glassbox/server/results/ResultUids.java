@@ -21,7 +21,7 @@ import java.util.UUID;
 public final class ResultUids {
 
     /** The three result objects; each is its own series. */
-    enum Kind { SECONDARY_CAPTURE, PARAMETRIC_MAP, STRUCTURED_REPORT }
+    public enum Kind { SECONDARY_CAPTURE, PARAMETRIC_MAP, STRUCTURED_REPORT }
 
     private ResultUids() {}
 
@@ -34,12 +34,14 @@ public final class ResultUids {
         return fromDigest(HexFormat.of().parseHex(weightsSha256Hex));
     }
 
-    static String seriesUid(UUID analysisId, Kind kind) {
+    public static String seriesUid(UUID analysisId, Kind kind) {
         return nameBased("glassbox-result-series", analysisId.toString(), kind.name());
     }
 
-    static String instanceUid(UUID analysisId, Kind kind, String sourceSopInstanceUid) {
-        return nameBased("glassbox-result-instance", analysisId.toString(), kind.name(), sourceSopInstanceUid);
+    /** The result object of one kind for one frame (from 1) of one source image. */
+    public static String instanceUid(UUID analysisId, Kind kind, String sourceSopInstanceUid, int frameNumber) {
+        return nameBased("glassbox-result-instance", analysisId.toString(), kind.name(), sourceSopInstanceUid,
+                Integer.toString(frameNumber));
     }
 
     /** The Frame of Reference of a map whose source has none (see ParametricMapWriter.planeOf). */
@@ -53,8 +55,8 @@ public final class ResultUids {
     }
 
     /** The Tracking Unique Identifier of the finding group of an analysis of one image. */
-    static String trackingUid(UUID analysisId, String sourceSopInstanceUid) {
-        return nameBased("glassbox-finding", analysisId.toString(), sourceSopInstanceUid);
+    static String trackingUid(UUID analysisId, String sourceSopInstanceUid, int frameNumber) {
+        return nameBased("glassbox-finding", analysisId.toString(), sourceSopInstanceUid, Integer.toString(frameNumber));
     }
 
     /** A UID for an object that has no natural name (tests, one-off objects). */

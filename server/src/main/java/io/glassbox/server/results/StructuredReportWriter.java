@@ -105,7 +105,7 @@ final class StructuredReportWriter {
         List<AttributeList> group = new ArrayList<>();
         group.add(text("HAS OBS CONTEXT", TRACKING_IDENTIFIER, Dicom.limit(f.label(), 64)));
         group.add(uid("HAS OBS CONTEXT", TRACKING_UID, ResultUids.trackingUid(r.analysisId(),
-                r.sourceString(TagFromName.SOPInstanceUID))));
+                r.sourceString(TagFromName.SOPInstanceUID), r.frameNumber())));
         group.add(code("CONTAINS", FINDING_CATEGORY, MORPHOLOGICALLY_ABNORMAL_STRUCTURE));
         group.add(code("CONTAINS", FINDING, f.concept()));
         group.add(text("HAS CONCEPT MOD", ALGORITHM_NAME, a.name()));

@@ -45,7 +45,9 @@ final class FixturePlugins {
                                 RegulatoryStatus.NOT_A_MEDICAL_DEVICE,
                                 new Acceptance(Set.of(), Set.of(), Set.of(), ImageKind.SINGLE_IMAGE),
                                 new InputRequirements(4, 4, 1, IntensityHandling.modalityUnits(), 0, 1),
-                                List.of(new OutputClass("finding", "Finding", true)), ExplanationOffer.none(),
+                                List.of(new OutputClass("finding", "Finding", true,
+                                        new Concept("FIXTURE", "99FIXTURE", "Fixture finding"))),
+                                ExplanationOffer.none(),
                                 new ResourceNeeds(Set.of(ComputeDevice.Kind.CPU), 0, 1), null);
                     }
                     public void open(PluginConfiguration configuration, ComputeDevice device) { }

@@ -3,7 +3,6 @@ package io.glassbox.server.results;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.pixelmed.dicom.Attribute;
@@ -12,7 +11,6 @@ import com.pixelmed.dicom.TagFromName;
 import io.glassbox.server.ingest.IncomingObject;
 import io.glassbox.server.ingest.IngestOutcome;
 import io.glassbox.server.ingest.IngestService;
-import io.glassbox.server.results.ResultStorer.ResultStorageException;
 import io.glassbox.server.results.ResultStorer.StoredObject;
 import io.glassbox.server.results.ResultStorer.StoredResult;
 import io.glassbox.server.results.ResultWriter.ResultObjects;
@@ -93,24 +91,32 @@ class ResultStorerTest {
     }
 
     @Test
-    void aDifferentResultUnderTheSameAnalysisIsRefusedAndTheStoredOneKept() throws Exception {
+    void aRetryKeepsWhatAnEarlierAttemptStoredAndCompletesTheRest() throws Exception {
         AttributeList source = Results.read("MR_small.dcm");
         UUID analysis = UUID.randomUUID();
-        StoredResult first = storer.store(Results.of(source, analysis, 0.87, Results.WEIGHTS_SHA256),
+        // The first attempt stored the map and the capture, then its worker died before the report.
+        ResultObjects first = ResultWriter.write(Results.of(source, analysis, 0.87, Results.WEIGHTS_SHA256),
                 OverlayStyle.DEFAULT);
-        String mapPath = index.string("SELECT storage_path FROM instance WHERE sop_instance_uid = ?",
-                first.parametricMap().sopInstanceUid());
+        for (AttributeList object : new AttributeList[] {first.parametricMap(), first.secondaryCapture()}) {
+            assertTrue(ingest.ingest(new IncomingObject(IncomingObject.Via.RESULT, "", null, null, null,
+                    new ByteArrayInputStream(ResultWriter.part10(object)))).success());
+        }
+        String mapUid = Attribute.getSingleStringValueOrEmptyString(first.parametricMap(), TagFromName.SOPInstanceUID);
+        String mapPath = index.string("SELECT storage_path FROM instance WHERE sop_instance_uid = ?", mapUid);
         byte[] storedMap = Files.readAllBytes(index.dataDir().resolve(mapPath));
 
-        // Inference run again under the same analysis id with another score: the map collides with the stored one.
-        ResultStorageException e = assertThrows(ResultStorageException.class, () -> storer.store(
-                Results.of(source, analysis, 0.40, Results.WEIGHTS_SHA256.replace('a', 'b')), OverlayStyle.DEFAULT));
-        assertEquals(IngestOutcome.Result.CONFLICT, e.outcome().result());
-        assertFalse(e.retryable());
-        assertTrue(e.storedBefore().isEmpty());
+        // The retry computes the result again (here with another score, as different timings would differ): the
+        // objects already stored are kept as they are, the report is added, nothing is duplicated.
+        StoredResult retried = storer.store(Results.of(source, analysis, 0.40, Results.WEIGHTS_SHA256),
+                OverlayStyle.DEFAULT);
+        assertEquals(IngestOutcome.Result.ALREADY_STORED, retried.parametricMap().result());
+        assertEquals(IngestOutcome.Result.ALREADY_STORED, retried.secondaryCapture().result());
+        assertEquals(IngestOutcome.Result.STORED, retried.structuredReport().result());
+        assertEquals(mapUid, retried.parametricMap().sopInstanceUid());
         assertArrayEquals(storedMap, Files.readAllBytes(index.dataDir().resolve(mapPath)));
         assertEquals(3, index.count("SELECT count(*) FROM instance"));
+        assertEquals(4, index.count("SELECT count(*) FROM series"), "the source series and three result series");
         assertEquals(Attribute.getSingleStringValueOrEmptyString(source, TagFromName.StudyInstanceUID),
-                first.studyInstanceUid());
+                retried.studyInstanceUid());
     }
 }

@@ -1,6 +1,7 @@
 package io.glassbox.plugin.api;
 
 import java.util.List;
+import java.util.OptionalDouble;
 
 /**
  * A diagnostic model the server can run. Implementations have a public no-argument constructor that does no
@@ -31,6 +32,16 @@ public interface DiagnosticPlugin extends AutoCloseable {
      *     the batch then has no partial result
      */
     List<ImageResult> analyse(List<DecodedImage> images, AnalysisRequest request) throws PluginException;
+
+    /**
+     * The score at or above which this open instance reports {@code classId} as a finding (its {@link
+     * ImageResult#findings()} follow it). The host records it with every finding, so that a reader and an auditor
+     * see what the decision was measured against. Empty when the class is not a finding or the plugin does not
+     * decide by one threshold; the host then refuses to report that class.
+     */
+    default OptionalDouble decisionThreshold(String classId) {
+        return OptionalDouble.empty();
+    }
 
     /** Releases the model and its native memory. Idempotent; never throws. */
     @Override

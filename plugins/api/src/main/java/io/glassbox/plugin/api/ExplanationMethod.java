@@ -10,28 +10,35 @@ import java.util.Locale;
  */
 public enum ExplanationMethod {
     /** Class activation mapping (Zhou et al., 2016): only for a global-average-pooling + linear head. */
-    CAM("cam", false),
+    CAM("cam", "CAM", false),
     /** Channel weights are the spatially averaged gradients (Selvaraju et al., 2017). */
-    GRAD_CAM("grad-cam", true),
+    GRAD_CAM("grad-cam", "Grad-CAM", true),
     /** Second-order weighting of positive gradients (Chattopadhay et al., 2018). */
-    GRAD_CAM_PLUS_PLUS("grad-cam++", true),
+    GRAD_CAM_PLUS_PLUS("grad-cam++", "Grad-CAM++", true),
     /** Element-wise gradient × activation, summed over channels (Draelos and Carin, 2020). */
-    HIRES_CAM("hirescam", true),
+    HIRES_CAM("hirescam", "HiResCAM", true),
     /** Gradients weighted by normalised activations (Fu et al., 2020). */
-    XGRAD_CAM("xgrad-cam", true),
+    XGRAD_CAM("xgrad-cam", "XGrad-CAM", true),
     /** Element-wise positive gradient × activation (Jiang et al., 2021). */
-    LAYER_CAM("layercam", true),
+    LAYER_CAM("layercam", "LayerCAM", true),
     /** Gradient-free: each channel weighted by the score of the image masked with it (Wang et al., 2020). */
-    SCORE_CAM("score-cam", false),
+    SCORE_CAM("score-cam", "Score-CAM", false),
     /** Gradient-free: each channel weighted by the score drop when it is removed (Desai and Ramaswamy, 2020). */
-    ABLATION_CAM("ablation-cam", false);
+    ABLATION_CAM("ablation-cam", "Ablation-CAM", false);
 
     private final String id;
+    private final String displayName;
     private final boolean gradientBased;
 
-    ExplanationMethod(String id, boolean gradientBased) {
+    ExplanationMethod(String id, String displayName, boolean gradientBased) {
         this.id = id;
+        this.displayName = displayName;
         this.gradientBased = gradientBased;
+    }
+
+    /** The method's name as its authors and EXPLAINABILITY.md write it ({@code Grad-CAM++}), for readers. */
+    public String displayName() {
+        return displayName;
     }
 
     /** The stable name used in manifests, requests, records and DICOM derivation descriptions. */

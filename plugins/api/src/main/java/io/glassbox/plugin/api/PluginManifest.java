@@ -73,6 +73,11 @@ public record PluginManifest(String id, String name, String version, String vend
                 problems.add("every output class needs an id");
             } else if (!classIds.add(outputClass.id())) {
                 problems.add("output class id '" + outputClass.id() + "' appears twice");
+            } else if (outputClass.concept() != null && outputClass.concept().problem() != null) {
+                problems.add("output class '" + outputClass.id() + "': " + outputClass.concept().problem());
+            } else if (outputClass.finding() && outputClass.concept() == null) {
+                problems.add("finding class '" + outputClass.id() + "' needs a concept (code value, coding scheme, "
+                        + "meaning) for the reports that code it");
             }
         }
         if (outputClasses.stream().noneMatch(c -> c != null && c.finding())) {

@@ -16,7 +16,8 @@ class PluginManifestTest {
                 RegulatoryStatus.NOT_A_MEDICAL_DEVICE,
                 new Acceptance(Set.of("ct"), Set.of(), Set.of("Head"), ImageKind.SERIES_SLICE),
                 new InputRequirements(64, 64, 1, IntensityHandling.window(40, 80), 0, 1),
-                List.of(new OutputClass("normal", "No lesion", false), new OutputClass("lesion", "Lesion", true)),
+                List.of(new OutputClass("normal", "No lesion", false), new OutputClass("lesion", "Lesion", true,
+                        new Concept("EX-LESION", "99EXAMPLE", "Example lesion"))),
                 new ExplanationOffer(List.of(ExplanationMethod.GRAD_CAM, ExplanationMethod.CAM),
                         ExplanationMethod.GRAD_CAM, List.of("features"), "features"),
                 new ResourceNeeds(Set.of(ComputeDevice.Kind.CPU), 1 << 20, 8),
@@ -42,6 +43,20 @@ class PluginManifestTest {
             assertTrue(problems.stream().anyMatch(p -> p.contains(expected)), expected + " missing from " + problems);
         }
         assertEquals(16, problems.size(), problems.toString());
+    }
+
+    @Test
+    void aFindingClassMustSayWhatItMeansAsAValidCode() {
+        PluginManifest v = valid();
+        PluginManifest uncoded = new PluginManifest(v.id(), v.name(), v.version(), v.vendor(), v.intendedUse(),
+                v.regulatoryStatus(), v.accepts(), v.input(),
+                List.of(new OutputClass("normal", "No lesion", false), new OutputClass("lesion", "Lesion", true),
+                        new OutputClass("mass", "Mass", false, new Concept("M", "99EXAMPLE", "x".repeat(65)))),
+                v.explanations(), v.resources(), v.modelDigest());
+        List<String> problems = uncoded.problems();
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("finding class 'lesion' needs a concept"), problems.toString());
+        assertTrue(problems.get(1).contains("code meaning must have 1 to 64 characters"), problems.toString());
     }
 
     @Test

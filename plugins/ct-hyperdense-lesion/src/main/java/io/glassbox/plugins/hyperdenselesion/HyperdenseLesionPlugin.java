@@ -14,6 +14,7 @@ import io.glassbox.explain.ExplanationContext;
 import io.glassbox.plugin.api.Acceptance;
 import io.glassbox.plugin.api.AnalysisRequest;
 import io.glassbox.plugin.api.ComputeDevice;
+import io.glassbox.plugin.api.Concept;
 import io.glassbox.plugin.api.DecodedImage;
 import io.glassbox.plugin.api.DiagnosticPlugin;
 import io.glassbox.plugin.api.ExplanationMethod;
@@ -45,6 +46,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Properties;
 import java.util.Set;
 
@@ -65,6 +67,13 @@ public final class HyperdenseLesionPlugin implements DiagnosticPlugin {
 
     static final String NO_LESION = "no-lesion";
     static final String LESION = "lesion";
+
+    /**
+     * The finding as a code: Glassbox's own (a local scheme), not SNOMED CT's "Intracranial hemorrhage"
+     * (1386000), because that is a disorder and this model has never seen one.
+     */
+    static final Concept LESION_CONCEPT = new Concept("GBX-ICH-LIKE", "99GLASSBOX",
+            "Intracranial haemorrhage-like lesion");
 
     /** Window and normalisation: see the manifest's input requirements below. */
     public static final InputRequirements INPUT = new InputRequirements(LesionNet.INPUT_SIZE, LesionNet.INPUT_SIZE,
@@ -95,7 +104,7 @@ public final class HyperdenseLesionPlugin implements DiagnosticPlugin {
                         Set.of("HEAD", "BRAIN"), ImageKind.SERIES_SLICE),
                 INPUT,
                 List.of(new OutputClass(NO_LESION, "No hyperdense lesion", false),
-                        new OutputClass(LESION, "Hyperdense lesion (haemorrhage-like)", true)),
+                        new OutputClass(LESION, "Hyperdense lesion (haemorrhage-like)", true, LESION_CONCEPT)),
                 new ExplanationOffer(methods, ExplanationMethod.GRAD_CAM, LesionNet.TARGET_LAYERS,
                         LesionNet.DEFAULT_TARGET_LAYER),
                 new ResourceNeeds(Set.of(ComputeDevice.Kind.CPU, ComputeDevice.Kind.GPU), 256L << 20, 16),
@@ -245,6 +254,12 @@ public final class HyperdenseLesionPlugin implements DiagnosticPlugin {
         } catch (ai.djl.engine.EngineException e) {
             throw new PluginException("the inference engine failed: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public OptionalDouble decisionThreshold(String classId) {
+        Loaded model = loaded;
+        return model != null && LESION.equals(classId) ? OptionalDouble.of(model.threshold()) : OptionalDouble.empty();
     }
 
     private int classIndex(String classId) throws PluginException {
