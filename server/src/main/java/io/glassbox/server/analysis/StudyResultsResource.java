@@ -92,6 +92,9 @@ public class StudyResultsResource {
                 f.put("classId", classId).put("label", r.path("label").asText())
                         .put("score", r.path("score").asDouble()).put("threshold", r.path("threshold").asDouble())
                         .put("present", r.path("present").asBoolean());
+                if (r.path("keptFromEarlierAttempt").asBoolean()) {
+                    f.put("keptFromEarlierAttempt", true);
+                }
                 f.put("source", wado(study, image.path("seriesInstanceUid").asText(),
                         image.path("sopInstanceUid").asText()));
                 JsonNode classSeries = series.path(classId);

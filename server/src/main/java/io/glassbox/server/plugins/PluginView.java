@@ -1,5 +1,6 @@
 package io.glassbox.server.plugins;
 
+import io.glassbox.plugin.api.Concept;
 import io.glassbox.plugin.api.ExplanationMethod;
 import io.glassbox.plugin.api.PluginManifest;
 import java.util.List;
@@ -27,7 +28,7 @@ public record PluginView(String id, String version, String status, String source
                         Double windowWidth, double normalisationMean, double normalisationStd) {
     }
 
-    public record OutputClassView(String id, String displayName, boolean finding) {
+    public record OutputClassView(String id, String displayName, boolean finding, Concept concept) {
     }
 
     public record Explanations(List<String> methods, String defaultMethod, List<String> targetLayers,
@@ -61,7 +62,8 @@ public record PluginView(String id, String version, String status, String source
                 m.resources().preferredBatchSize());
         return new Manifest(m.id(), m.name(), m.version(), m.vendor(), m.intendedUse(),
                 m.regulatoryStatus() == null ? null : lower(m.regulatoryStatus()), accepts, input,
-                m.outputClasses().stream().map(c -> new OutputClassView(c.id(), c.displayName(), c.finding())).toList(),
+                m.outputClasses().stream().map(c -> new OutputClassView(c.id(), c.displayName(), c.finding(),
+                        c.concept())).toList(),
                 explanations, resources, m.modelDigest());
     }
 

@@ -9,6 +9,7 @@ import io.glassbox.server.dicom.net.StorageService;
 import io.glassbox.server.dicom.net.StoreResult;
 import io.glassbox.server.testing.Dcmtk;
 import io.glassbox.server.testing.IndexFixture;
+import io.glassbox.server.testing.Orthanc;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -103,23 +104,8 @@ public class ForwardPeers implements QuarkusTestResourceLifecycleManager {
             orthancHttpPort = freePort();
             Path orthancDir = Files.createDirectories(root.resolve("orthanc"));
             int orthancPort = freePort();
-            Files.writeString(orthancDir.resolve("orthanc.json"), """
-                    {
-                      "Name": "glassbox-forward-test",
-                      "StorageDirectory": "%1$s/storage",
-                      "IndexDirectory": "%1$s/index",
-                      "StorageCompression": false,
-                      "HttpServerEnabled": true,
-                      "HttpPort": %2$d,
-                      "RemoteAccessAllowed": false,
-                      "AuthenticationEnabled": false,
-                      "DicomServerEnabled": true,
-                      "DicomAet": "ORTHANC",
-                      "DicomPort": %3$d,
-                      "DicomAlwaysAllowStore": true,
-                      "DicomCheckCalledAet": false
-                    }
-                    """.formatted(orthancDir, orthancHttpPort, orthancPort));
+            Files.writeString(orthancDir.resolve("orthanc.json"),
+                    Orthanc.configuration(orthancDir, orthancHttpPort, orthancPort));
             orthanc = new Peer("orthanc", orthancPort, orthancDir,
                     List.of("Orthanc", orthancDir.resolve("orthanc.json").toString()));
             startOrthanc();

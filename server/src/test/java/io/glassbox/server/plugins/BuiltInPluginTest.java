@@ -2,18 +2,17 @@ package io.glassbox.server.plugins;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.glassbox.plugin.api.AnalysisRequest;
-import io.glassbox.plugin.api.ComputeDevice;
 import io.glassbox.plugin.api.DecodedImage;
 import io.glassbox.plugin.api.DiagnosticPlugin;
 import io.glassbox.plugin.api.ExplanationMethod;
 import io.glassbox.plugin.api.Heatmap;
 import io.glassbox.plugin.api.ImageAttributes;
 import io.glassbox.plugin.api.ImageResult;
-import io.glassbox.plugin.api.PluginConfiguration;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -56,15 +55,14 @@ class BuiltInPluginTest {
         }
         DecodedImage slice = DecodedImage.greyscale("1.2.3.4", size, size, pixels,
                 ImageAttributes.empty().with("Modality", "CT").with("BodyPartExamined", "HEAD"));
-        List<ImageResult> results = installed.call(() -> {
-            plugin.open(PluginConfiguration.empty(), ComputeDevice.cpu());
-            try {
-                return plugin.analyse(List.of(slice, slice),
-                        AnalysisRequest.explain(ExplanationMethod.GRAD_CAM, ExplanationMethod.CAM).forClasses("lesion"));
-            } finally {
-                plugin.close();
-            }
-        });
+        // Opened as jobs open it: once, on the configured device with its settings, shared from then on.
+        DiagnosticPlugin opened = registry.opened(installed);
+        assertSame(plugin, opened);
+        assertSame(opened, registry.opened(installed), "opened once");
+        assertEquals(0.5, opened.decisionThreshold("lesion").orElseThrow(), 1e-9, "the default threshold");
+        assertTrue(opened.decisionThreshold("no-lesion").isEmpty(), "not a finding class");
+        List<ImageResult> results = installed.call(() -> opened.analyse(List.of(slice, slice),
+                AnalysisRequest.explain(ExplanationMethod.GRAD_CAM, ExplanationMethod.CAM).forClasses("lesion")));
         assertEquals(2, results.size());
         ImageResult result = results.get(0);
         assertEquals("1.2.3.4", result.imageId());
