@@ -4,17 +4,14 @@ import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.DicomOutputStream;
 import com.pixelmed.dicom.FileMetaInformation;
 import com.pixelmed.dicom.OtherWordAttribute;
 import com.pixelmed.dicom.SOPClass;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
-import com.pixelmed.dicom.UnsignedLongAttribute;
 import io.glassbox.plugins.hyperdenselesion.training.HeadCtVolume;
 import io.glassbox.plugins.hyperdenselesion.training.LesionDataset;
 import io.glassbox.plugins.hyperdenselesion.training.LesionSynthesizer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -79,9 +76,7 @@ public final class DemoStudy {
     public static final int MAX_HU = (1 << BITS_STORED) - 1 + RESCALE_INTERCEPT;
     /** Image Orientation (Patient): rows run to the patient's left, columns from posterior to anterior. */
     static final String[] ORIENTATION = {"1", "0", "0", "0", "-1", "0"};
-    /** This program's identity in the files' meta information (a fixed UUID-derived UID, PS3.5 B.2). */
-    static final String IMPLEMENTATION_CLASS_UID = "2.25.135999442212946637628366520239838232099";
-    static final String IMPLEMENTATION_VERSION_NAME = "GLASSBOX_DEMO";
+    /** Source Application Entity Title in the files' meta information (the implementation named there is PixelMed). */
     static final String SOURCE_AE_TITLE = "GLASSBOX_DEMO";
 
     /** What to write. */
@@ -262,7 +257,7 @@ public final class DemoStudy {
             Attribute pixelData = new OtherWordAttribute(TagFromName.PixelData);
             pixelData.setValues(stored);
             list.put(pixelData);
-            list.putAll(fileMeta(sopInstanceUid));
+            FileMetaInformation.addFileMetaInformation(list, TransferSyntax.ExplicitVRLittleEndian, SOURCE_AE_TITLE);
 
             Path file = out.resolve(String.format(Locale.ROOT, "CT%03d.dcm", number));
             list.write(file.toFile(), TransferSyntax.ExplicitVRLittleEndian, true, true);
@@ -385,25 +380,6 @@ public final class DemoStudy {
             }
         }
         return s.toString();
-    }
-
-    /** The meta information group, naming this program as the implementation that wrote the file. */
-    private static AttributeList fileMeta(String sopInstanceUid) throws DicomException, IOException {
-        AttributeList meta = new AttributeList();
-        FileMetaInformation.addFileMetaInformation(meta, SOPClass.CTImageStorage, sopInstanceUid,
-                TransferSyntax.ExplicitVRLittleEndian, SOURCE_AE_TITLE);
-        meta.replaceWithValueIfPresent(TagFromName.ImplementationClassUID, IMPLEMENTATION_CLASS_UID);
-        meta.replaceWithValueIfPresent(TagFromName.ImplementationVersionName, IMPLEMENTATION_VERSION_NAME);
-        // PixelMed computed the group length for its own implementation identity: count the elements again
-        meta.remove(TagFromName.FileMetaInformationGroupLength);
-        ByteArrayOutputStream elements = new ByteArrayOutputStream(512);
-        DicomOutputStream out = new DicomOutputStream(elements, null, TransferSyntax.ExplicitVRLittleEndian);
-        meta.write(out);
-        out.flush();
-        Attribute groupLength = new UnsignedLongAttribute(TagFromName.FileMetaInformationGroupLength);
-        groupLength.addValue(elements.size());
-        meta.put(groupLength);
-        return meta;
     }
 
     /** A new UID from a random UUID (PS3.5 B.2). */

@@ -174,7 +174,8 @@ class DemoStudyTest {
             assertEquals(sop, string(list, TagFromName.MediaStorageSOPInstanceUID));
             assertTrue(sop.matches("2\\.25\\.[1-9][0-9]*") && sop.length() <= 64, sop);
             sopInstances.add(sop);
-            assertEquals(DemoStudy.IMPLEMENTATION_CLASS_UID, string(list, TagFromName.ImplementationClassUID));
+            assertFalse(string(list, TagFromName.ImplementationClassUID).isEmpty());
+            assertEquals(DemoStudy.SOURCE_AE_TITLE, string(list, TagFromName.SourceApplicationEntityTitle));
             assertEquals("GLASSBOX^DEMO", string(list, TagFromName.PatientName));
             assertEquals("GBX-DEMO", string(list, TagFromName.PatientID));
             assertEquals("CT", string(list, TagFromName.Modality));
