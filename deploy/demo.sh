@@ -48,14 +48,18 @@ bash deploy/setup.sh demo
 # The plugin jar as the build stages it for the server (server/pom.xml: quarkus-app/plugins/builtin/<zip's folder>).
 # Built only when missing: a server started from this checkout runs out of that folder, and rebuilding under it
 # (deploy/build.sh rebuilds whenever a source is newer) could break it; deploy/run.sh rebuilds at its next start.
-shopt -s nullglob
-jars=(server/target/quarkus-app/plugins/builtin/glassbox-plugin-ct-hyperdense-lesion-*/glassbox-plugin-ct-hyperdense-lesion-*.jar)
+find_jars() {
+  local plugin=glassbox-plugin-ct-hyperdense-lesion
+  shopt -s nullglob
+  jars=(server/target/quarkus-app/plugins/builtin/"$plugin"-*/"$plugin"-*.jar)
+  shopt -u nullglob
+}
+find_jars
 if [ ${#jars[@]} -eq 0 ]; then
   log "no built plugin here yet: building (deploy/build.sh)"
   bash deploy/build.sh
-  jars=(server/target/quarkus-app/plugins/builtin/glassbox-plugin-ct-hyperdense-lesion-*/glassbox-plugin-ct-hyperdense-lesion-*.jar)
+  find_jars
 fi
-shopt -u nullglob
 [ ${#jars[@]} -eq 1 ] || die "expected one built ct-hyperdense-lesion plugin jar, found ${#jars[@]}: ${jars[*]:-none}"
 [ -f "$PIXELMED" ] || die "$PIXELMED is missing: apt-get install libpixelmed-java (deploy/setup.sh run installs it)"
 CLASSPATH_DEMO="${jars[0]}:$PIXELMED"

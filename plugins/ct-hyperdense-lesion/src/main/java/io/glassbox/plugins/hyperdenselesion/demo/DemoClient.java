@@ -155,11 +155,11 @@ public final class DemoClient {
             }
         }
         if (!naming.isEmpty()) {
-            out.println("routing: rule " + String.join(", ", naming) + " already sends studies to " + PLUGIN_ID
-                    + "; the rules are left as they are");
+            out.println("routing: rule " + String.join(", ", naming) + " already names " + PLUGIN_ID
+                    + "; the rules are left as they are (if no such rule matches CT HEAD series, the demo gets no job)");
             if (!sameVersion) {
                 out.println("routing: WARNING: the server has loaded version " + version
-                        + " of the plugin, and no rule names it: the demo's job will find no such plugin");
+                        + " of the plugin, and no rule names that version: the demo's job will ask for one it lacks");
             }
             return;
         }

@@ -119,7 +119,7 @@ public final class DemoStudy {
         try {
             Study study = write(options);
             System.out.print(summary(study, options));
-        } catch (IOException | DicomException | RuntimeException e) {
+        } catch (IOException | DicomException | IllegalStateException e) {
             System.err.println("DemoStudy: " + e.getMessage());
             System.exit(1);
         }

@@ -93,7 +93,7 @@ class DemoClientTest {
         putBody = null;
         new DemoClient(url, out).ensureRule();
         assertNull(putBody);
-        assertTrue(printed().contains("'demo-head-ct-2' (version 0.1.0-SNAPSHOT) already sends"), printed());
+        assertTrue(printed().contains("'demo-head-ct-2' (version 0.1.0-SNAPSHOT) already names"), printed());
         assertFalse(printed().contains("WARNING"), printed());
     }
 
