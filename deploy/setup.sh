@@ -4,8 +4,9 @@
 #
 #   deploy/setup.sh run    what running the server needs
 #   deploy/setup.sh test   everything the test suite needs, plus a running PostgreSQL with the test database
+#   deploy/setup.sh demo   what running needs, plus what deploy/demo.sh needs
 #
-# To add a package, append it to the array of the mode that needs it (test mode installs both arrays).
+# To add a package, append it to the array of the mode that needs it (test and demo modes install RUN_PACKAGES too).
 set -euo pipefail
 
 # Running: the JDK, PixelMed (the build installs Debian's jars into ~/.m2), dcmtk (echoscu/storescu are handy
@@ -31,6 +32,11 @@ TEST_PACKAGES=(
   postgresql
   curl
   procps
+)
+
+# The demo (deploy/demo.sh): the head CT its study is made from (storescu, which sends it, is dcmtk's: RUN_PACKAGES).
+DEMO_PACKAGES=(
+  invesalius-examples
 )
 
 # The database the Quarkus tests use (application.properties, %test profile); GLASSBOX_TEST_DB_URL may name another
@@ -131,8 +137,11 @@ case "$mode" in
     install_missing "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     ensure_test_postgres
     ;;
+  demo)
+    install_missing "${RUN_PACKAGES[@]}" "${DEMO_PACKAGES[@]}"
+    ;;
   *)
-    echo "usage: $0 run|test" >&2
+    echo "usage: $0 run|test|demo" >&2
     exit 2
     ;;
 esac

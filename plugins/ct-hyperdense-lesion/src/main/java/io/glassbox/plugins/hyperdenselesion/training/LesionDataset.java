@@ -112,30 +112,49 @@ public final class LesionDataset {
         List<Integer> candidates = slices.get(split);
         for (int attempt = 0; attempt < 100; attempt++) {
             int z = candidates.get(random.nextInt(candidates.size()));
-            float[] hu;
-            Intracranial brain;
+            Sample sample;
             if (split == Split.TRAIN) {
                 Augmentation augmentation = Augmentation.random(random, volume.width(), volume.height());
-                hu = augmentation.applyLinear(volume.slice(z), -1024f);
+                float[] hu = augmentation.applyLinear(volume.slice(z), -1024f);
                 boolean[] bone = augmentation.applyNearest(volume.boneSlice(z));
-                brain = Intracranial.of(hu, bone, volume.width(), volume.height());
+                Intracranial brain = Intracranial.of(hu, bone, volume.width(), volume.height());
                 float offset = (float) ((random.nextDouble() * 2 - 1) * 3);
                 addNoise(hu, random, random.nextDouble() * 4, offset);
+                sample = label(z, hu, brain, positive, random);
             } else {
-                hu = volume.slice(z);
-                brain = anatomy.get(z);
-                addNoise(hu, random, 2, 0);
+                sample = asScanned(z, positive, random);
             }
-            if (!positive) {
-                return new Sample(z, hu, volume.width(), volume.height(), false, new boolean[hu.length], null, hu);
-            }
-            float[] background = hu.clone();
-            LesionSynthesizer.Lesion lesion = synthesizer.insert(hu, brain, random);
-            if (lesion != null) {
-                return new Sample(z, hu, volume.width(), volume.height(), true, lesion.mask(), lesion, background);
+            if (sample != null) {
+                return sample;
             }
         }
         throw new IllegalStateException("no slice of " + split + " has room for a lesion");
+    }
+
+    /**
+     * Slice {@code z} as validation and test samples are made: the anatomy as scanned, not augmented, with 2 HU of
+     * noise, and a lesion when {@code positive}. Any slice of the volume may be taken as a negative; a positive
+     * needs a slice with room for a lesion (one of {@link #slices}). Null when the drawn lesion found no room.
+     */
+    public Sample asScanned(int z, boolean positive, Random random) {
+        Intracranial brain = anatomy.get(z);
+        if (positive && brain == null) {
+            throw new IllegalArgumentException("slice " + z + " has no room for a lesion");
+        }
+        float[] hu = volume.slice(z);
+        addNoise(hu, random, 2, 0);
+        return label(z, hu, brain, positive, random);
+    }
+
+    /** A negative sample of {@code hu} as it is, or a positive with a lesion drawn into it; null when it found no room. */
+    private Sample label(int z, float[] hu, Intracranial brain, boolean positive, Random random) {
+        if (!positive) {
+            return new Sample(z, hu, volume.width(), volume.height(), false, new boolean[hu.length], null, hu);
+        }
+        float[] background = hu.clone();
+        LesionSynthesizer.Lesion lesion = synthesizer.insert(hu, brain, random);
+        return lesion == null ? null
+                : new Sample(z, hu, volume.width(), volume.height(), true, lesion.mask(), lesion, background);
     }
 
     /** A fixed, balanced set: {@code perClass} positives and as many negatives, alternating, from one seed. */
