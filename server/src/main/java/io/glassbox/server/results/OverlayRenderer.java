@@ -156,9 +156,11 @@ final class OverlayRenderer {
         AnalysisResult.Algorithm a = r.algorithm();
         List<Line> lines = new ArrayList<>();
         wrap(lines, f.label() + ": " + (f.present() ? "POSITIVE" : "NEGATIVE"), bold, TEXT, g, maxWidth);
-        wrap(lines, String.format(Locale.ROOT, "Score %.2f (threshold %.2f) · heatmap: %s at layer %s",
-                f.probability(), f.threshold(), r.explanation().method(), r.explanation().targetLayer()), regular,
-                TEXT, g, maxWidth);
+        // The map is scaled to its own maximum, so a slice scored near 0 still shows "hot" spots: say so, lest a
+        // reader take the colour of a negative slice's map for a finding.
+        wrap(lines, String.format(Locale.ROOT, "Score %.2f (threshold %.2f) · heatmap: %s at layer %s, "
+                + "scaled to this image's maximum", f.probability(), f.threshold(), r.explanation().method(),
+                r.explanation().targetLayer()), regular, TEXT, g, maxWidth);
         String image = "series " + orDash(r.sourceString(TagFromName.SeriesNumber)) + ", image "
                 + orDash(r.sourceString(TagFromName.InstanceNumber))
                 + (r.multiFrame() ? ", frame " + r.frameNumber() : "");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.glassbox.server.testing.DemoSeries;
 import io.glassbox.server.testing.Dcmtk;
 import io.glassbox.server.testing.DicomTools;
+import io.glassbox.server.testing.IndexFixture;
 import io.glassbox.server.testing.MultipartResponse;
 import io.glassbox.server.testing.Orthanc;
 import io.glassbox.server.testing.ServerProcesses;
@@ -49,6 +50,7 @@ class AnalysisPipelineIT {
     @BeforeAll
     static void demoSeries() throws Exception {
         demo = Path.of("target", "it-pipeline-demo").toAbsolutePath();
+        IndexFixture.deleteTree(demo); // DemoStudy writes into an empty directory only
         truth = DemoSeries.write(demo, false);
     }
 

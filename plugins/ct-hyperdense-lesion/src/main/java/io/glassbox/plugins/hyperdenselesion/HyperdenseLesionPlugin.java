@@ -191,7 +191,8 @@ public final class HyperdenseLesionPlugin implements DiagnosticPlugin {
             InputPreprocessor preprocessor = new InputPreprocessor(INPUT);
             float[] batch = new float[n * preprocessor.valuesPerImage()];
             for (int i = 0; i < n; i++) {
-                preprocessor.prepare(images.get(i), batch, i * preprocessor.valuesPerImage());
+                preprocessor.prepare(Orientation.of(images.get(i)).toTraining(images.get(i)), batch,
+                        i * preprocessor.valuesPerImage());
             }
             long prepared = System.nanoTime();
             NDArray input = requestManager.create(batch, new Shape(n, 1, LesionNet.INPUT_SIZE, LesionNet.INPUT_SIZE));
@@ -228,7 +229,8 @@ public final class HyperdenseLesionPlugin implements DiagnosticPlugin {
                     float[][] upsampled = new float[n][];
                     for (int i = 0; i < n; i++) {
                         DecodedImage image = images.get(i);
-                        upsampled[i] = maps.upsampled(i, image.width(), image.height(), request.normaliseMaps());
+                        upsampled[i] = Orientation.of(image).fromTraining(maps.upsampled(i, image.width(),
+                                image.height(), request.normaliseMaps()), image.width(), image.height());
                     }
                     double millis = (System.nanoTime() - methodStart) / 1e6;
                     for (int i = 0; i < n; i++) {

@@ -89,6 +89,41 @@ class HyperdenseLesionPluginTest {
     }
 
     @Test
+    void aSliceStoredFaceUpOrMirroredGetsTheSameAnswerWithItsMapOnTheImageAsStored() throws Exception {
+        LesionDataset.Sample sample = samples.get(0); // a lesion
+        int w = sample.width();
+        int h = sample.height();
+        DecodedImage asTrained = Evaluation.decoded(sample, "trained");
+        asTrained = new DecodedImage("trained", w, h, 1, asTrained.pixels(),
+                asTrained.attributes().with("ImageOrientationPatient", "1", "0", "0", "0", "-1", "0"));
+        float[] faceUp = new float[w * h];
+        float[] mirrored = new float[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                faceUp[(h - 1 - y) * w + x] = sample.hu()[y * w + x];
+                mirrored[y * w + (w - 1 - x)] = sample.hu()[y * w + x];
+            }
+        }
+        DecodedImage up = new DecodedImage("up", w, h, 1, faceUp,
+                asTrained.attributes().with("ImageOrientationPatient", "1", "0", "0", "0", "1", "0"));
+        DecodedImage right = new DecodedImage("right", w, h, 1, mirrored,
+                asTrained.attributes().with("ImageOrientationPatient", "-1", "0", "0", "0", "-1", "0"));
+        List<ImageResult> r = plugin.analyse(List.of(asTrained, up, right),
+                AnalysisRequest.explain(ExplanationMethod.GRAD_CAM).forClasses("lesion"));
+        assertEquals(r.get(0).scores(), r.get(1).scores(), "the network saw the same image");
+        assertEquals(r.get(0).scores(), r.get(2).scores(), "the network saw the same image");
+        float[] trainedMap = r.get(0).heatmaps().get(0).values();
+        float[] upMap = r.get(1).heatmaps().get(0).values();
+        float[] rightMap = r.get(2).heatmaps().get(0).values();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                assertEquals(trainedMap[y * w + x], upMap[(h - 1 - y) * w + x], "face-up map at " + x + "," + y);
+                assertEquals(trainedMap[y * w + x], rightMap[y * w + (w - 1 - x)], "mirrored map at " + x + "," + y);
+            }
+        }
+    }
+
+    @Test
     void everyOfferedMethodAndLayerRunsOrSaysWhyNot() throws Exception {
         List<DecodedImage> two = List.of(Evaluation.decoded(samples.get(0), "a"), Evaluation.decoded(samples.get(1), "b"));
         List<ImageResult> results = plugin.analyse(two, new AnalysisRequest(List.of("lesion", "no-lesion"),

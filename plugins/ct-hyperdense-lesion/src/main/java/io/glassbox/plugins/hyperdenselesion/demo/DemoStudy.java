@@ -50,10 +50,10 @@ import java.util.stream.Stream;
  * UIDs are new on every run (UUID-derived, {@code 2.25.…}), so two runs are two studies.
  *
  * <p>Geometry: slice z of the volume lies at z × 1.5 mm in the patient coordinate system (z grows towards the vertex,
- * so instance numbers and positions run from the skull base up). The pixels keep the volume's order, which is the
- * order the plugin was trained on: InVesalius stores the rows posterior to anterior (the head rest at the top, the
- * face at the bottom), so Image Orientation (Patient) is {@code 1\0\0\0\-1\0}; left–right is as stored (the
- * anatomy cannot tell, and it is taken as unflipped). Stored values are HU + 1024, unsigned, 12 bits (the
+ * so instance numbers and positions run from the skull base up). The slices are stored as scanners store axial
+ * slices, face at the top (Image Orientation (Patient) {@code 1\0\0\0\1\0}): the volume's rows, which InVesalius
+ * keeps posterior to anterior, are written in reverse. (The plugin learnt from the volume's order and turns slices
+ * by their orientation itself.) Left–right is as stored (the anatomy cannot tell, and it is taken as unflipped). Stored values are HU + 1024, unsigned, 12 bits (the
  * volume's −1024…2986 HU, noise clipped at −1024 as scanners clip air), rescale intercept −1024.
  *
  * <p>{@code DemoStudy --out DIR [--project Cranium.inv3] [--all-slices] [--seed N]}. Needs PixelMed on the class
@@ -74,8 +74,8 @@ public final class DemoStudy {
     /** The HU range the stored values can hold. */
     public static final int MIN_HU = RESCALE_INTERCEPT;
     public static final int MAX_HU = (1 << BITS_STORED) - 1 + RESCALE_INTERCEPT;
-    /** Image Orientation (Patient): rows run to the patient's left, columns from posterior to anterior. */
-    static final String[] ORIENTATION = {"1", "0", "0", "0", "-1", "0"};
+    /** Image Orientation (Patient): rows run to the patient's left, columns from anterior to posterior. */
+    static final String[] ORIENTATION = {"1", "0", "0", "0", "1", "0"};
     /** Source Application Entity Title in the files' meta information (the implementation named there is PixelMed). */
     static final String SOURCE_AE_TITLE = "GLASSBOX_DEMO";
 
@@ -87,7 +87,8 @@ public final class DemoStudy {
      * One slice of the demo series as generated.
      *
      * @param z the slice's index in the volume
-     * @param hu its pixels in HU, whole numbers within [{@link #MIN_HU}, {@link #MAX_HU}], rows as stored
+     * @param hu its pixels in HU, whole numbers within [{@link #MIN_HU}, {@link #MAX_HU}], rows in the volume's
+     *     order (posterior at the top; the files store them the other way up, see {@link #storedRow})
      * @param lesion the inserted lesion, or null
      * @param lesionPixels the lesion's area: pixels where its profile is at least one half (0 without a lesion)
      */
@@ -219,14 +220,14 @@ public final class DemoStudy {
             put(list, TagFromName.ContentTime, time);
             put(list, TagFromName.ImageType, "ORIGINAL", "PRIMARY", "AXIAL");
             put(list, TagFromName.BurnedInAnnotation, "NO");
-            // Image Plane: the first (top left) pixel is the most posterior and the patient's rightmost; the slice's
+            // Image Plane: the first (top left) pixel is the most anterior and the patient's rightmost; the slice's
             // centre at x = y = 0
             double dx = volume.spacing()[0];
             double dy = volume.spacing()[1];
             put(list, TagFromName.PixelSpacing, ds(dy), ds(dx)); // row spacing \ column spacing
             put(list, TagFromName.ImageOrientationPatient, ORIENTATION);
             put(list, TagFromName.ImagePositionPatient, ds(-(volume.width() - 1) / 2.0 * dx),
-                    ds((volume.height() - 1) / 2.0 * dy), ds(zMm));
+                    ds(-(volume.height() - 1) / 2.0 * dy), ds(zMm));
             put(list, TagFromName.SliceThickness, ds(volume.spacing()[2]));
             put(list, TagFromName.SliceLocation, ds(zMm));
             // Image Pixel, CT Image
@@ -251,8 +252,10 @@ public final class DemoStudy {
             put(list, TagFromName.SOPInstanceUID, sopInstanceUid);
 
             short[] stored = new short[slice.hu().length];
+            int width = volume.width();
             for (int i = 0; i < stored.length; i++) {
-                stored[i] = (short) (slice.hu()[i] - RESCALE_INTERCEPT);
+                stored[storedRow(i / width, volume.height()) * width + i % width] =
+                        (short) (slice.hu()[i] - RESCALE_INTERCEPT);
             }
             Attribute pixelData = new OtherWordAttribute(TagFromName.PixelData);
             pixelData.setValues(stored);
@@ -320,7 +323,7 @@ public final class DemoStudy {
         root.put("allSlices", options.allSlices());
         root.put("pixelSpacingMm", volume.spacing()[0]);
         root.put("coordinates", "lesion centres are pixel (x = column, y = row) of the stored image, from 0 at the "
-                + "top left; rows run from posterior to anterior");
+                + "top left; rows run from anterior to posterior (face at the top)");
         root.put("lesionArea", "pixels where the lesion's profile is at least one half (the plugin's ground truth); "
                 + "equivalent radius = sqrt(area / pi) x pixel spacing");
         List<Object> instances = new ArrayList<>();
@@ -337,7 +340,7 @@ public final class DemoStudy {
                 int area = instance.slice().lesionPixels();
                 Map<String, Object> centre = new LinkedHashMap<>();
                 centre.put("x", lesion.centreX());
-                centre.put("y", lesion.centreY());
+                centre.put("y", storedRow(lesion.centreY(), volume.height()));
                 entry.put("centre", centre);
                 entry.put("equivalentRadiusMm", round(Math.sqrt(area / Math.PI) * volume.spacing()[0], 2));
                 entry.put("areaPixels", area);
@@ -347,6 +350,11 @@ public final class DemoStudy {
         }
         root.put("instances", instances);
         return root;
+    }
+
+    /** The row of the stored image that holds row {@code volumeRow} of the volume (the files are face up). */
+    public static int storedRow(int volumeRow, int height) {
+        return height - 1 - volumeRow;
     }
 
     static String summary(Study study, Options options) {

@@ -116,7 +116,8 @@ class DemoStudyTest {
             for (int i = 0; i < stored.length; i++) {
                 int value = stored[i] & 0xffff;
                 tooWide += value >= 1 << bitsStored ? 1 : 0;
-                wrong += value * slope + intercept == hu[i] ? 0 : 1;
+                int generated = DemoStudy.storedRow(i / 256, 256) * 256 + i % 256; // the files are face up
+                wrong += value * slope + intercept == hu[generated] ? 0 : 1;
             }
             assertEquals(0, tooWide, "stored values wider than BitsStored in instance " + (n + 1));
             assertEquals(0, wrong, "pixels whose HU differ from the generated ones in instance " + (n + 1));
@@ -131,7 +132,7 @@ class DemoStudyTest {
             if (instance.slice().lesion() != null) {
                 int x = instance.slice().lesion().centreX();
                 int y = instance.slice().lesion().centreY();
-                double rise = value(files.get(instance.instanceNumber() - 1), x, y)
+                double rise = value(files.get(instance.instanceNumber() - 1), x, DemoStudy.storedRow(y, 256))
                         - dataset.volume().slice(instance.slice().z())[y * 256 + x];
                 assertTrue(rise > 10, "lesion centre of instance " + instance.instanceNumber() + ": +" + rise + " HU");
             }
@@ -146,14 +147,14 @@ class DemoStudyTest {
             DemoStudy.Instance instance = study.instances().get(n);
             assertEquals(n + 1, Attribute.getSingleIntegerValueOrDefault(list, TagFromName.InstanceNumber, 0));
             double[] position = Attribute.getDoubleValues(list, TagFromName.ImagePositionPatient);
-            assertArrayEquals(new double[] {1, 0, 0, 0, -1, 0},
+            assertArrayEquals(new double[] {1, 0, 0, 0, 1, 0},
                     Attribute.getDoubleValues(list, TagFromName.ImageOrientationPatient));
             assertEquals(instance.slice().z() * 1.5, position[2], 1e-6, "z = slice index x 1.5 mm");
             assertEquals(position[2], Attribute.getSingleDoubleValueOrDefault(list, TagFromName.SliceLocation, 0), 1e-6);
             assertEquals(1.5, Attribute.getSingleDoubleValueOrDefault(list, TagFromName.SliceThickness, 0), 1e-6);
             assertArrayEquals(new double[] {0.9570312, 0.9570312},
                     Attribute.getDoubleValues(list, TagFromName.PixelSpacing), 1e-6);
-            assertEquals(-position[0], position[1], 1e-6, "the slice's centre is at x = y = 0");
+            assertEquals(position[0], position[1], 1e-6, "the slice's centre is at x = y = 0");
             assertTrue(position[2] > previous, "positions increase with the instance number");
             double step = position[2] - previous;
             if (n > 0 && instance.slice().z() == study.instances().get(n - 1).slice().z() + 1) {
@@ -220,7 +221,7 @@ class DemoStudyTest {
             lesions++;
             Map<String, Object> centre = Json.object(entry.get("centre"), "centre");
             assertEquals(new BigDecimal(slice.lesion().centreX()), centre.get("x"));
-            assertEquals(new BigDecimal(slice.lesion().centreY()), centre.get("y"));
+            assertEquals(new BigDecimal(DemoStudy.storedRow(slice.lesion().centreY(), 256)), centre.get("y"));
             int area = ((BigDecimal) entry.get("areaPixels")).intValueExact();
             assertEquals(slice.lesionPixels(), area);
             double radius = ((BigDecimal) entry.get("equivalentRadiusMm")).doubleValue();
