@@ -1,4 +1,4 @@
-package io.glassbox.server.analysis;
+package io.glassbox.server.plugins;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.glassbox.plugin.api.AnalysisRequest;

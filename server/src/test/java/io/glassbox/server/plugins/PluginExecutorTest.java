@@ -1,4 +1,4 @@
-package io.glassbox.server.analysis;
+package io.glassbox.server.plugins;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -33,8 +33,6 @@ import io.glassbox.server.index.InstanceIndex;
 import io.glassbox.server.ingest.IncomingObject;
 import io.glassbox.server.ingest.IngestOutcome;
 import io.glassbox.server.ingest.IngestService;
-import io.glassbox.server.plugins.InstalledPlugin;
-import io.glassbox.server.plugins.PluginRegistry;
 import io.glassbox.server.testing.DicomTools;
 import io.glassbox.server.testing.Dcmtk;
 import io.glassbox.server.testing.IndexFixture;

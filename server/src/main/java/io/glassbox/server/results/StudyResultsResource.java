@@ -1,4 +1,4 @@
-package io.glassbox.server.analysis;
+package io.glassbox.server.results;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,4 +1,4 @@
-package io.glassbox.server.analysis;
+package io.glassbox.server.plugins;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;

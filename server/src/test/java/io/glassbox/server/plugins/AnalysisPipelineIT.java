@@ -1,4 +1,4 @@
-package io.glassbox.server.analysis;
+package io.glassbox.server.plugins;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.glassbox.server.analysis;
+package io.glassbox.server.plugins;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

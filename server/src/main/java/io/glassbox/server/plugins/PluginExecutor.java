@@ -1,4 +1,4 @@
-package io.glassbox.server.analysis;
+package io.glassbox.server.plugins;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -19,8 +19,6 @@ import io.glassbox.server.dispatch.ClaimedJob;
 import io.glassbox.server.dispatch.JobExecutor;
 import io.glassbox.server.dispatch.JobInput;
 import io.glassbox.server.ingest.IngestOutcome;
-import io.glassbox.server.plugins.InstalledPlugin;
-import io.glassbox.server.plugins.PluginRegistry;
 import io.glassbox.server.results.AnalysisResult;
 import io.glassbox.server.results.Code;
 import io.glassbox.server.results.OverlayStyle;
