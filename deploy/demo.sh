@@ -93,4 +93,4 @@ cat <<EOF
        $OUT/ground-truth.json
 [demo] Following the job (at most $TIMEOUT s):
 EOF
-demo DemoClient await-job "$URL" "$STUDY" "$TIMEOUT"
+demo DemoClient await-job "$URL" "$STUDY" "$TIMEOUT" "$OUT/ground-truth.json"

@@ -48,6 +48,8 @@ public final class DemoClient {
     private final String base;
     private final PrintStream out;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    /** The demo study's ground-truth.json, when await-job was given it. */
+    private Map<String, Object> groundTruth;
 
     /** A request the server refused or could not be reached for; its message is meant for the user. */
     static final class DemoException extends Exception {
@@ -101,7 +103,9 @@ public final class DemoClient {
                 return 0;
             }
             case "await-job" -> {
-                arguments(args, 4);
+                if (args.length != 4 && args.length != 5) {
+                    throw new IllegalArgumentException("await-job takes URL STUDY SECONDS [GROUND_TRUTH]");
+                }
                 long seconds;
                 try {
                     seconds = Long.parseLong(args[3]);
@@ -109,6 +113,9 @@ public final class DemoClient {
                     throw new IllegalArgumentException("SECONDS must be a whole number, not " + args[3]);
                 }
                 DemoClient client = new DemoClient(args[1], out);
+                if (args.length == 5) {
+                    client.compareWith(Json.object(Json.parse(Files.readString(Path.of(args[4]))), "ground truth"));
+                }
                 return client.awaitJob(args[2], seconds, System::currentTimeMillis, Thread::sleep) ? 0 : 1;
             }
             default -> throw new IllegalArgumentException(command.isEmpty() ? "a command is required"
@@ -287,8 +294,8 @@ public final class DemoClient {
                     && jobs.stream().allMatch(job -> "succeeded".equals(Json.string(job, "state")));
             if (succeeded) {
                 for (Map<String, Object> job : jobs) {
-                    out.println("job " + job.get("id") + " succeeded; its result:");
-                    out.print(indented(Json.pretty(job.get("result"))));
+                    out.println("job " + job.get("id") + " succeeded:");
+                    printFindings(job.get("result"));
                 }
                 out.println("results: GET " + base + "/api/studies/" + study + "/results");
                 printSeries(study);
@@ -311,6 +318,60 @@ public final class DemoClient {
             }
             sleeper.sleep(POLL_MILLIS);
         }
+    }
+
+    /** The ground truth (a demo study's ground-truth.json) that {@link #awaitJob} compares the findings with. */
+    void compareWith(Map<String, Object> truth) {
+        this.groundTruth = truth;
+    }
+
+    /**
+     * The job's findings, one line per image, next to the ground truth when it is known; a result of another
+     * shape (not an analysis) is printed as it is.
+     */
+    void printFindings(Object result) {
+        Map<String, Object> record = result instanceof Map<?, ?> ? Json.object(result, "the job's result") : null;
+        if (record == null || !"analysis".equals(Json.string(record, "kind"))) {
+            out.print(indented(Json.pretty(result)));
+            return;
+        }
+        Map<String, Map<String, Object>> truth = new java.util.HashMap<>();
+        if (groundTruth != null) {
+            for (Object i : Json.array(groundTruth.get("instances"), "ground-truth instances")) {
+                Map<String, Object> instance = Json.object(i, "a ground-truth instance");
+                truth.put(Json.string(instance, "sopInstanceUid"), instance);
+            }
+        }
+        Map<String, Object> plugin = Json.object(record.get("plugin"), "plugin");
+        out.printf("  %s %s, %s at layer %s%n", Json.string(plugin, "name"), Json.string(plugin, "version"),
+                Json.string(record, "methodName"), Json.string(record, "targetLayer"));
+        out.printf("  %-9s %-11s %-10s %s%n", "instance", "truth", "AI", "score");
+        int agree = 0;
+        int compared = 0;
+        java.util.TreeMap<Integer, List<String>> rows = new java.util.TreeMap<>(); // by instance number
+        for (Object i : Json.array(record.get("images"), "images")) {
+            Map<String, Object> image = Json.object(i, "an image");
+            Map<String, Object> instance = truth.get(Json.string(image, "sopInstanceUid"));
+            for (Object r : Json.array(image.get("results"), "results")) {
+                Map<String, Object> finding = Json.object(r, "a result");
+                boolean present = Boolean.TRUE.equals(finding.get("present"));
+                String label = instance == null ? "?" : Boolean.TRUE.equals(instance.get("lesion")) ? "lesion" : "none";
+                if (instance != null) {
+                    compared++;
+                    agree += present == Boolean.TRUE.equals(instance.get("lesion")) ? 1 : 0;
+                }
+                int number = instance == null ? Integer.MAX_VALUE
+                        : ((Number) instance.get("instanceNumber")).intValue();
+                rows.computeIfAbsent(number, n -> new ArrayList<>()).add(String.format(java.util.Locale.ROOT,
+                        "  %-9s %-11s %-10s %.3f", instance == null ? "-" : number, label,
+                        present ? "POSITIVE" : "negative", ((Number) finding.get("score")).doubleValue()));
+            }
+        }
+        rows.values().forEach(lines -> lines.forEach(out::println));
+        if (compared > 0) {
+            out.printf("  the AI agrees with the ground truth on %d of %d images%n", agree, compared);
+        }
+        out.println("  timings (ms): " + Json.write(record.get("timingsMillis")));
     }
 
     /** One line about a job: id, state, attempts, progress, the last error while it is failing. */

@@ -154,6 +154,26 @@ class DemoClientTest {
     }
 
     @Test
+    void anAnalysisIsSummedUpImageByImageAgainstTheGroundTruth() throws Exception {
+        String analysis = "{\"kind\":\"analysis\",\"plugin\":{\"name\":\"Lesion\",\"version\":\"1.0.0\"},"
+                + "\"methodName\":\"Grad-CAM\",\"targetLayer\":\"block4\",\"timingsMillis\":{\"total\":12.5},"
+                + "\"images\":[{\"sopInstanceUid\":\"2.25.1\",\"results\":[{\"present\":true,\"score\":0.98}]},"
+                + "{\"sopInstanceUid\":\"2.25.2\",\"results\":[{\"present\":true,\"score\":0.61}]}]}";
+        jobAnswers.add(job("succeeded", null, analysis));
+        DemoClient client = new DemoClient(url, out);
+        client.compareWith(Json.object(Json.parse("{\"instances\":[{\"sopInstanceUid\":\"2.25.1\","
+                + "\"instanceNumber\":1,\"lesion\":true},{\"sopInstanceUid\":\"2.25.2\",\"instanceNumber\":2,"
+                + "\"lesion\":false}]}"), "truth"));
+        AtomicLong now = new AtomicLong(1_000_000);
+        assertTrue(client.awaitJob("1.2.3", 10, now::get, now::addAndGet));
+        String log = printed();
+        assertTrue(log.contains("Lesion 1.0.0, Grad-CAM at layer block4"), log);
+        assertTrue(log.matches("(?s).*1 +lesion +POSITIVE +0\\.980.*"), log);
+        assertTrue(log.matches("(?s).*2 +none +POSITIVE +0\\.610.*"), log);
+        assertTrue(log.contains("agrees with the ground truth on 1 of 2 images"), log);
+    }
+
+    @Test
     void aServerThatIsNotThereIsNamed() throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
