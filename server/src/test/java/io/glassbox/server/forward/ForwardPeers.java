@@ -180,9 +180,15 @@ public class ForwardPeers implements QuarkusTestResourceLifecycleManager {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** Only lookups and reads are sent, so a request on a connection Orthanc had closed is sent once more. */
     private static HttpResponse<byte[]> orthancSend(HttpRequest.Builder request) throws IOException {
+        HttpRequest built = request.timeout(Duration.ofSeconds(10)).build();
         try {
-            return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            try {
+                return HTTP.send(built, HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException closed) {
+                return HTTP.send(built, HttpResponse.BodyHandlers.ofByteArray());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);

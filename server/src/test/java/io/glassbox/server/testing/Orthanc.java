@@ -89,9 +89,16 @@ public final class Orthanc implements AutoCloseable {
 
     /** Whether Orthanc holds an object (study, series or instance) with this UID: {@code /tools/lookup}. */
     public boolean holds(String uid) throws IOException, InterruptedException {
-        HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
-                + "/tools/lookup")).timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(uid))
-                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpRequest lookup = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/tools/lookup"))
+                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(uid)).build();
+        HttpResponse<byte[]> r;
+        try {
+            r = HTTP.send(lookup, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException closed) {
+            // Orthanc's web server closes idle keep-alive connections, and the client does not retry a POST on a
+            // connection that turns out closed ("header parser received no bytes"); a lookup is safe to repeat.
+            r = HTTP.send(lookup, HttpResponse.BodyHandlers.ofByteArray());
+        }
         JsonNode found = JSON.readTree(r.body());
         return r.statusCode() == 200 && found.isArray() && !found.isEmpty();
     }
