@@ -35,8 +35,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The one path by which an object enters Glassbox (C-STORE, STOW-RS and, later, AI results):
- * stream to a temporary file while hashing, fsync it (in the background, while the structure is checked to the last
- * byte and the header parsed with PixelMed), rename into place once it is on disk, commit the index row. Success is returned only once both the file and its index
+ * stream to a temporary file while hashing, fsync, check its structure to the last byte, parse the header with
+ * PixelMed, rename into place, commit the index row. Success is returned only once both the file and its index
  * row are durable; on any failure nothing is visible and the temporary file is gone.
  *
  * <p>Same SOP Instance UID again: identical bytes succeed without a second copy; different bytes are refused with
@@ -315,9 +315,8 @@ public class IngestService {
     }
 
     /**
-     * Where an ingest's time goes, per phase (receive: streaming to disk and hashing; check: structure and header,
-     * while the file's fsync runs; publish: what is left of that fsync, the rename and the directory fsync; index:
-     * the insert and its commit), exported as
+     * Where an ingest's time goes, per phase (receive: streaming to disk, hashing and fsync; check: structure and
+     * header; publish: rename and directory fsync; index: the insert and its commit), exported as
      * glassbox_ingest_phase_seconds. Returns the time now, for the next phase.
      */
     private long timePhase(String phase, long startNanos) {

@@ -1,7 +1,6 @@
 package io.glassbox.server.store;
 
 import io.glassbox.server.config.GlassboxConfig;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,18 +14,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The write-once file store under {@code <data-dir>/objects}. Objects are first streamed into
  * {@code <data-dir>/incoming} (same file system) while being hashed, forced to disk, and only then renamed into
- * place atomically, so a reader never sees a partial file. The force (fsync) runs in the background from the
- * moment the last byte is written, so the caller can check and parse the object meanwhile; {@link #publish}
- * waits for it before anything else, so no object is ever renamed into place before it is durable. File names carry a prefix of the content's SHA-256,
+ * place atomically, so a reader never sees a partial file. File names carry a prefix of the content's SHA-256,
  * so two different objects claiming one SOP Instance UID can never overwrite each other on disk; the index
  * decides which one exists.
  */
@@ -37,13 +29,6 @@ public class ObjectStore {
     private final Path incomingDir;
     private final Path objectsDir;
     private final long maxObjectBytes;
-    /** Threads that fsync received files; mostly waiting on the disk, so more than the CPUs. */
-    private final ExecutorService forcing = Executors.newFixedThreadPool(FORCING_THREADS, r -> {
-        Thread t = new Thread(r, "glassbox-fsync");
-        t.setDaemon(true);
-        return t;
-    });
-    private static final int FORCING_THREADS = 16;
 
     public ObjectStore(GlassboxConfig config) {
         this.dataDir = config.dataDir().toAbsolutePath().normalize();
@@ -52,30 +37,8 @@ public class ObjectStore {
         this.maxObjectBytes = config.store().maxObjectBytes();
     }
 
-    @PreDestroy
-    void stop() {
-        forcing.shutdown();
-    }
-
-    /**
-     * A file being received: not visible to anyone until {@link #publish} moves it into the store.
-     *
-     * @param forced completes when the file's content is on disk (fsync), or fails with the I/O error
-     */
-    public record TempObject(Path path, long size, String sha256, CompletableFuture<Void> forced) {
-
-        /** Waits until the content is on disk. */
-        public void awaitForced() throws IOException {
-            try {
-                forced.join();
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof IOException io) {
-                    throw io;
-                }
-                throw new IOException("forcing " + path + " to disk failed: " + e.getCause(), e.getCause());
-            }
-        }
-    }
+    /** A file being received: not visible to anyone until {@link #publish} moves it into the store. */
+    public record TempObject(Path path, long size, String sha256) {}
 
     /** The object was larger than {@code glassbox.store.max-object-bytes}. */
     public static class ObjectTooLargeException extends IOException {
@@ -88,17 +51,15 @@ public class ObjectStore {
 
     /**
      * Streams {@code prefix} (may be empty) followed by all of {@code content} into a new temporary file, hashing
-     * it on the way, and starts forcing it to disk ({@link TempObject#forced}). On failure the temporary file is
-     * removed.
+     * it on the way, and forces it to disk. On failure the temporary file is removed.
      */
     public TempObject receive(byte[] prefix, InputStream content) throws IOException {
         Files.createDirectories(incomingDir);
         Path tmp = incomingDir.resolve(UUID.randomUUID() + ".part");
         MessageDigest sha = sha256();
         long size = 0;
-        FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        try {
-            OutputStream out = java.nio.channels.Channels.newOutputStream(channel);
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
             byte[] buf = new byte[256 * 1024];
             if (prefix.length > 0) {
                 out.write(prefix);
@@ -115,31 +76,12 @@ public class ObjectStore {
                 sha.update(buf, 0, n);
             }
             out.flush();
+            channel.force(true);
         } catch (IOException | RuntimeException e) {
-            channel.close();
             Files.deleteIfExists(tmp);
             throw e;
         }
-        return new TempObject(tmp, size, HexFormat.of().formatHex(sha.digest()), force(channel));
-    }
-
-    /** Forces and closes the channel in the background (on this thread when the store is shutting down). */
-    private CompletableFuture<Void> force(FileChannel channel) {
-        CompletableFuture<Void> forced = new CompletableFuture<>();
-        Runnable task = () -> {
-            try (channel) {
-                channel.force(true);
-                forced.complete(null);
-            } catch (IOException | RuntimeException e) {
-                forced.completeExceptionally(e);
-            }
-        };
-        try {
-            forcing.execute(task);
-        } catch (RejectedExecutionException e) {
-            task.run();
-        }
-        return forced;
+        return new TempObject(tmp, size, HexFormat.of().formatHex(sha.digest()));
     }
 
     /** Where an object with this identity and content lives, relative to the data directory. */
@@ -149,12 +91,10 @@ public class ObjectStore {
     }
 
     /**
-     * Waits until the temporary file is on disk, moves it to its place in the store with an atomic rename and
-     * forces the directory entries to disk. After this returns the file is durable; it becomes visible to readers
-     * when its index row commits.
+     * Moves the temporary file to its place in the store with an atomic rename and forces the directory entries
+     * to disk. After this returns the file is durable; it becomes visible to readers when its index row commits.
      */
     public Path publish(TempObject temp, String relativePath) throws IOException {
-        temp.awaitForced();
         Path target = resolve(relativePath);
         Path dir = target.getParent();
         if (!Files.isDirectory(dir)) {
