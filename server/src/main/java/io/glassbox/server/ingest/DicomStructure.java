@@ -36,6 +36,8 @@ public final class DicomStructure {
     private static final int ITEM_DELIMITER = 0xFFFEE00D;
     private static final int SEQUENCE_DELIMITER = 0xFFFEE0DD;
     private static final int PIXEL_DATA = 0x7FE00010;
+    private static final int FLOAT_PIXEL_DATA = 0x7FE00008;
+    private static final int DOUBLE_FLOAT_PIXEL_DATA = 0x7FE00009;
     private static final int MAX_DEPTH = 64;
 
     /**
@@ -43,13 +45,21 @@ public final class DicomStructure {
      *
      * @param transferSyntaxUid  from the file meta
      * @param datasetOffset      file offset of the first data set element
-     * @param pixelDataOffset    file offset of the top-level Pixel Data value, or null when there is none or the
+     * @param pixelDataOffset    file offset of the top-level pixel data value, or null when there is none or the
      *                           data set is deflated (offsets inside a deflated stream mean nothing in the file)
      * @param pixelDataLength    its value length, -1 when encapsulated (undefined length), null when none
-     * @param pixelDataVr        its VR (OB/OW/…) or null
+     * @param pixelDataVr        its VR (OB/OW/OF/OD) or null
+     * @param pixelDataTag       which element holds the pixels: Pixel Data (7FE0,0010), or Float (7FE0,0008) or
+     *                           Double Float Pixel Data (7FE0,0009) as Parametric Maps carry them; 0 when none
      */
     public record Layout(String transferSyntaxUid, long datasetOffset, Long pixelDataOffset, Long pixelDataLength,
-            String pixelDataVr) {}
+            String pixelDataVr, int pixelDataTag) {
+
+        /** The pixel data element's tag as DICOM JSON writes it ("7FE00010"), or null when there is none. */
+        public String pixelDataKey() {
+            return pixelDataTag == 0 ? null : String.format("%08X", pixelDataTag);
+        }
+    }
 
     /** The object is not well-formed; the message says where and why. */
     public static class MalformedException extends Exception {
@@ -90,7 +100,7 @@ public final class DicomStructure {
             walk = new Walk(r, true);
         }
         walk.elements(Long.MAX_VALUE, 0, false);
-        return new Layout(ts, datasetOffset, walk.pixelOffset, walk.pixelLength, walk.pixelVr);
+        return new Layout(ts, datasetOffset, walk.pixelOffset, walk.pixelLength, walk.pixelVr, walk.pixelTag);
     }
 
     /**
@@ -140,6 +150,7 @@ public final class DicomStructure {
         Long pixelOffset;
         Long pixelLength;
         String pixelVr;
+        int pixelTag;
 
         Walk(Reader r, boolean offsetsMeaningful) {
             this.r = r;
@@ -177,11 +188,13 @@ public final class DicomStructure {
                     vr = r.vr(tag);
                     length = LONG_LENGTH_VRS.contains(vr) ? r.skipReservedAndReadU32() : r.u16();
                 }
-                boolean topLevelPixelData = depth == 0 && tag == PIXEL_DATA;
+                boolean topLevelPixelData = depth == 0
+                        && (tag == PIXEL_DATA || tag == FLOAT_PIXEL_DATA || tag == DOUBLE_FLOAT_PIXEL_DATA);
                 if (topLevelPixelData) {
                     pixelOffset = offsetsMeaningful ? r.position : null;
                     pixelLength = length == UNDEFINED ? -1L : length;
-                    pixelVr = vr != null ? vr : "OW";
+                    pixelVr = vr != null ? vr : tag == PIXEL_DATA ? "OW" : tag == FLOAT_PIXEL_DATA ? "OF" : "OD";
+                    pixelTag = tag;
                 }
                 if (length == UNDEFINED) {
                     if (tag == PIXEL_DATA || ("OB".equals(vr) && depth > 0)) {

@@ -255,7 +255,7 @@ public class IngestService {
             TempObject temp, String relativePath) {
         ObjectNode json = DicomJson.of(list);
         if (layout.pixelDataLength() != null) {
-            json.set("7FE00010", DicomJson.bulkData(layout.pixelDataVr(), "7FE00010"));
+            json.set(layout.pixelDataKey(), DicomJson.bulkData(layout.pixelDataVr(), layout.pixelDataKey()));
         }
         return new IndexedInstance(
                 text(list, TagFromName.PatientID), text(list, TagFromName.IssuerOfPatientID),

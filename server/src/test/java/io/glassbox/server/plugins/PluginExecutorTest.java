@@ -181,6 +181,13 @@ class PluginExecutorTest {
         float[] fromApi = new float[heatmap.length / 4];
         java.nio.ByteBuffer.wrap(heatmap).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(fromApi);
         assertArrayEquals(map.values(), fromApi, "the raw heatmap link serves the plugin's map");
+        // WADO-RS frames of the Parametric Map (Float Pixel Data) answer the same floats, as for any pixel data.
+        io.restassured.response.Response frame = given()
+                .accept("multipart/related; type=\"application/octet-stream\"")
+                .get(finding.path("parametricMap").path("url").asText() + "/frames/1").then().statusCode(200)
+                .extract().response();
+        byte[] frameBytes = MultipartResponse.parse(frame.contentType(), frame.asByteArray()).get(0).body();
+        assertArrayEquals(heatmap, frameBytes, "frame 1 of the map is its Float Pixel Data");
         given().accept("image/png").get(finding.path("secondaryCapture").path("rendered").asText()).then()
                 .statusCode(200);
         given().get("/api/studies/" + DispatchFixture.uid() + "/results").then().statusCode(404);
