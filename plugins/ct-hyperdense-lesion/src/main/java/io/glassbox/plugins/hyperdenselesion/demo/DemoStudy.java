@@ -218,7 +218,11 @@ public final class DemoStudy {
             put(list, TagFromName.InstanceNumber, Integer.toString(number));
             put(list, TagFromName.ContentDate, date);
             put(list, TagFromName.ContentTime, time);
-            put(list, TagFromName.ImageType, "ORIGINAL", "PRIMARY", "AXIAL");
+            // Not as scanned: noise added to every slice, a synthetic lesion to some (PS3.3 C.7.6.1.1.2: DERIVED)
+            put(list, TagFromName.ImageType, "DERIVED", "SECONDARY", "AXIAL");
+            put(list, TagFromName.DerivationDescription, slice.lesion() != null
+                    ? "Glassbox demo: 2 HU noise and a synthetic hyperdense lesion added to a real head CT slice"
+                    : "Glassbox demo: 2 HU noise added to a real head CT slice");
             put(list, TagFromName.BurnedInAnnotation, "NO");
             // Image Plane: the first (top left) pixel is the most anterior and the patient's rightmost; the slice's
             // centre at x = y = 0

@@ -183,7 +183,8 @@ class DemoStudyTest {
             assertEquals("HEAD", string(list, TagFromName.BodyPartExamined));
             assertEquals(DemoStudy.STUDY_DESCRIPTION, string(list, TagFromName.StudyDescription));
             assertEquals(DemoStudy.SERIES_DESCRIPTION, string(list, TagFromName.SeriesDescription));
-            assertEquals("ORIGINAL\\PRIMARY\\AXIAL", string(list, TagFromName.ImageType));
+            assertEquals("DERIVED\\SECONDARY\\AXIAL", string(list, TagFromName.ImageType));
+            assertTrue(string(list, TagFromName.DerivationDescription).startsWith("Glassbox demo: 2 HU noise"));
         }
         assertEquals(files.size(), sopInstances.size(), "every SOP Instance UID is new");
         Set<String> studyLevel = Set.of(study.studyInstanceUid(), study.seriesInstanceUid(), study.frameOfReferenceUid());
