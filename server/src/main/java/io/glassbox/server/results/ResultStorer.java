@@ -23,8 +23,9 @@ import java.util.Optional;
  *
  * <p>Retries: the objects' UIDs come from the analysis id, so an attempt that is run again (its worker crashed
  * part way) writes the same UIDs. An object already in the index under its UID is kept as the earlier attempt
- * stored it and not written again (first write wins; it differs from the new one at most in its timings), so a
- * retry completes what is missing and never adds copies or a second series.
+ * stored it and not written again (first write wins; it may differ from the new one in its timings, and in the
+ * score's last digits where the engine is not bit-for-bit deterministic), so a retry completes what is missing and
+ * never adds copies or a second series.
  */
 @ApplicationScoped
 public class ResultStorer {
