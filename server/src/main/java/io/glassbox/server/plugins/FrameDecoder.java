@@ -66,36 +66,61 @@ public final class FrameDecoder {
         return Math.max(1, Attribute.getSingleIntegerValueOrDefault(list, TagFromName.NumberOfFrames, 1));
     }
 
-    /**
-     * Decodes frame {@code frameNumber} (from 1).
-     *
-     * @param imageId what the plugin's result will refer to
-     */
+    /** Decodes frame {@code frameNumber} (from 1) of an object; for several frames, {@link #open} it once. */
     public static DecodedImage decode(AttributeList list, int frameNumber, String imageId)
             throws UndecodableException {
+        return open(list, attributes(list)).frame(frameNumber, imageId);
+    }
+
+    /**
+     * An object ready to decode: PixelMed's decoder and the attributes plugins see, made once for all its frames.
+     *
+     * @param attributes the object's {@link FrameDecoder#attributes}, handed to every frame
+     */
+    public static Frames open(AttributeList list, ImageAttributes attributes) throws UndecodableException {
         if (list.getPixelData() == null) {
             throw new UndecodableException("it has no pixel data", null);
         }
-        SourceImage source;
-        BufferedImage frame;
         try {
-            source = new SourceImage(list);
-            if (frameNumber < 1 || frameNumber > source.getNumberOfBufferedImages()) {
-                throw new UndecodableException("PixelMed decoded " + source.getNumberOfBufferedImages()
-                        + " frames; frame " + frameNumber + " is not among them", null);
-            }
-            frame = source.getBufferedImage(frameNumber - 1);
+            return new Frames(list, new SourceImage(list), attributes);
         } catch (DicomException | RuntimeException e) {
             throw new UndecodableException("its pixel data cannot be decoded (transfer syntax "
                     + transferSyntax(list) + "): " + e, e);
         }
-        if (frame == null) {
-            throw new UndecodableException("PixelMed could not decode frame " + frameNumber + " (transfer syntax "
-                    + transferSyntax(list) + ")", null);
+    }
+
+    /** The decodable frames of one object. */
+    public record Frames(AttributeList list, SourceImage source, ImageAttributes attributes) {
+
+        /**
+         * Decodes frame {@code frameNumber} (from 1).
+         *
+         * @param imageId what the plugin's result will refer to
+         */
+        public DecodedImage frame(int frameNumber, String imageId) throws UndecodableException {
+            if (frameNumber < 1 || frameNumber > source.getNumberOfBufferedImages()) {
+                throw new UndecodableException("PixelMed decoded " + source.getNumberOfBufferedImages()
+                        + " frames; frame " + frameNumber + " is not among them", null);
+            }
+            BufferedImage frame;
+            try {
+                frame = source.getBufferedImage(frameNumber - 1);
+            } catch (RuntimeException e) {
+                throw new UndecodableException("its pixel data cannot be decoded (transfer syntax "
+                        + transferSyntax(list) + "): " + e, e);
+            }
+            if (frame == null) {
+                throw new UndecodableException("PixelMed could not decode frame " + frameNumber + " (transfer syntax "
+                        + transferSyntax(list) + ")", null);
+            }
+            return FrameDecoder.frame(source, frame, frameNumber, imageId, attributes);
         }
+    }
+
+    private static DecodedImage frame(SourceImage source, BufferedImage frame, int frameNumber, String imageId,
+                                      ImageAttributes attributes) {
         int width = frame.getWidth();
         int height = frame.getHeight();
-        ImageAttributes attributes = attributes(list);
         if (source.getPaletteColorNumberOfEntries() > 0) {
             return new DecodedImage(imageId, width, height, 3, palette(source, frame), attributes);
         }

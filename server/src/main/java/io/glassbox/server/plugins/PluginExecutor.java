@@ -209,12 +209,19 @@ public class PluginExecutor implements JobExecutor {
                     + bodyPart + ", SOP class " + input.sopClassUid() + ")");
             return List.of();
         }
+        FrameDecoder.Frames decodable;
+        try {
+            decodable = FrameDecoder.open(object, attributes);
+        } catch (FrameDecoder.UndecodableException e) {
+            skip(notAnalysed, input, e.getMessage());
+            return List.of();
+        }
         int frames = FrameDecoder.frames(object);
         List<Item> items = new ArrayList<>(frames);
         for (int frame = 1; frame <= frames; frame++) {
             String imageId = frames == 1 ? input.sopInstanceUid() : input.sopInstanceUid() + "#" + frame;
             try {
-                items.add(new Item(input, object, frame, FrameDecoder.decode(object, frame, imageId)));
+                items.add(new Item(input, object, frame, decodable.frame(frame, imageId)));
             } catch (FrameDecoder.UndecodableException e) {
                 skip(notAnalysed, input, (frames == 1 ? "" : "frame " + frame + ": ") + e.getMessage());
                 if (items.isEmpty()) {
@@ -360,17 +367,7 @@ public class PluginExecutor implements JobExecutor {
      * inputs with one set of parameters (its idempotency key), so a new run over changed inputs gets new series.
      */
     static UUID analysisId(ClaimedJob job, String classId) {
-        byte[] digest = sha256(String.join("\0", "glassbox-analysis", Long.toString(job.id()), job.inputDigest(),
-                classId));
-        long msb = 0;
-        long lsb = 0;
-        for (int i = 0; i < 8; i++) {
-            msb = (msb << 8) | (digest[i] & 0xFF);
-            lsb = (lsb << 8) | (digest[8 + i] & 0xFF);
-        }
-        msb = (msb & ~0xF000L) | 0x8000L; // version 8 (RFC 9562, custom), as ResultUids
-        lsb = (lsb & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        return new UUID(msb, lsb);
+        return ResultUids.nameBasedUuid("glassbox-analysis", Long.toString(job.id()), job.inputDigest(), classId);
     }
 
     /**

@@ -5,15 +5,12 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.TagFromName;
 import io.glassbox.server.ingest.IncomingObject;
 import io.glassbox.server.ingest.IngestOutcome;
-import io.glassbox.server.index.InstanceIndex;
 import io.glassbox.server.ingest.IngestService;
 import io.glassbox.server.results.ResultWriter.ResultObjects;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayInputStream;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Stores the result objects through the same door as every received object ({@link IngestService}, as
@@ -22,20 +19,18 @@ import java.util.Optional;
  * is not.
  *
  * <p>Retries: the objects' UIDs come from the analysis id, so an attempt that is run again (its worker crashed
- * part way) writes the same UIDs. An object already in the index under its UID is kept as the earlier attempt
- * stored it and not written again (first write wins; it may differ from the new one in its timings, and in the
- * score's last digits where the engine is not bit-for-bit deterministic), so a retry completes what is missing and
- * never adds copies or a second series.
+ * part way) writes the same UIDs. An object already stored under its UID is kept as the earlier attempt stored it:
+ * the write-once store answers the new copy with CONFLICT, which counts here as already stored (first write wins;
+ * it may differ from the new one in its timings, and in the score's last digits where the engine is not
+ * bit-for-bit deterministic). A retry thus completes what is missing and never adds copies or a second series.
  */
 @ApplicationScoped
 public class ResultStorer {
 
     private final IngestService ingest;
-    private final InstanceIndex index;
 
-    public ResultStorer(IngestService ingest, InstanceIndex index) {
+    public ResultStorer(IngestService ingest) {
         this.ingest = ingest;
-        this.index = index;
     }
 
     /** One stored object. */
@@ -83,36 +78,22 @@ public class ResultStorer {
         return store(ResultWriter.write(result, style));
     }
 
-    /** Whether the object is in the index already; a database error counts as "not known", and ingest decides. */
-    private Optional<InstanceIndex.StoredInstance> stored(String sopInstanceUid) {
-        try {
-            return index.find(sopInstanceUid);
-        } catch (SQLException e) {
-            return Optional.empty();
-        }
-    }
-
     public StoredResult store(ResultObjects objects) throws ResultStorageException {
         List<StoredObject> stored = new ArrayList<>(3);
         String[] names = {"Parametric Map", "Secondary Capture", "Structured Report"};
         AttributeList[] inOrder = objects.inStorageOrder();
         for (int i = 0; i < inOrder.length; i++) {
-            String sopInstanceUid = Attribute.getSingleStringValueOrEmptyString(inOrder[i], TagFromName.SOPInstanceUID);
-            Optional<InstanceIndex.StoredInstance> earlier = stored(sopInstanceUid);
-            if (earlier.isPresent()) {
-                stored.add(new StoredObject(Attribute.getSingleStringValueOrEmptyString(inOrder[i],
-                        TagFromName.SOPClassUID), sopInstanceUid, earlier.get().seriesInstanceUid(),
-                        IngestOutcome.Result.ALREADY_STORED));
-                continue;
-            }
             byte[] part10 = ResultWriter.part10(inOrder[i]);
             IngestOutcome outcome = ingest.ingest(new IncomingObject(IncomingObject.Via.RESULT, "", null, null, null,
                     new ByteArrayInputStream(part10)));
-            if (!outcome.success()) {
+            // CONFLICT: an object of this analysis is stored under the UID already, with other bytes (an earlier
+            // attempt's timings): the write-once store keeps it, and for this result it counts as stored.
+            boolean kept = outcome.result() == IngestOutcome.Result.CONFLICT;
+            if (!outcome.success() && !kept) {
                 throw new ResultStorageException(names[i], outcome, stored);
             }
             stored.add(new StoredObject(outcome.sopClassUid(), outcome.sopInstanceUid(), outcome.seriesInstanceUid(),
-                    outcome.result()));
+                    kept ? IngestOutcome.Result.ALREADY_STORED : outcome.result()));
         }
         String study = Attribute.getSingleStringValueOrEmptyString(objects.structuredReport(),
                 TagFromName.StudyInstanceUID);

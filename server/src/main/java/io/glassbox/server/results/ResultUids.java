@@ -66,19 +66,33 @@ public final class ResultUids {
                 .putLong(u.getLeastSignificantBits()).array());
     }
 
-    private static String nameBased(String... parts) {
+    /**
+     * A version 8 UUID named by {@code parts}: the same parts always give the same UUID, different ones (in
+     * practice) never. The analysis ids of jobs are made this way, as are all result UIDs.
+     */
+    public static UUID nameBasedUuid(String... parts) {
         // NUL separates the parts: no UID, UUID or kind contains one, so distinct tuples hash distinct strings.
+        ByteBuffer b = ByteBuffer.wrap(uuidBytes(sha256(String.join("\0", parts).getBytes(StandardCharsets.UTF_8))));
+        return new UUID(b.getLong(), b.getLong());
+    }
+
+    private static String nameBased(String... parts) {
         return fromDigest(sha256(String.join("\0", parts).getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String fromDigest(byte[] digest) {
+        return "2.25." + new BigInteger(1, uuidBytes(digest));
+    }
+
+    /** The first 128 bits of a digest with the UUID version (8) and variant bits set. */
+    private static byte[] uuidBytes(byte[] digest) {
         if (digest.length < 16) {
             throw new IllegalArgumentException("digest shorter than 128 bits");
         }
         byte[] b = Arrays.copyOf(digest, 16);
         b[6] = (byte) ((b[6] & 0x0F) | 0x80); // version 8
         b[8] = (byte) ((b[8] & 0x3F) | 0x80); // variant 10xx (RFC 9562)
-        return "2.25." + new BigInteger(1, b);
+        return b;
     }
 
     private static byte[] sha256(byte[] data) {

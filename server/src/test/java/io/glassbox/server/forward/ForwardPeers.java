@@ -10,15 +10,11 @@ import io.glassbox.server.dicom.net.StoreResult;
 import io.glassbox.server.testing.Dcmtk;
 import io.glassbox.server.testing.IndexFixture;
 import io.glassbox.server.testing.Orthanc;
+import io.glassbox.server.testing.ServerProcesses;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,14 +31,12 @@ import java.util.concurrent.TimeUnit;
  */
 public class ForwardPeers implements QuarkusTestResourceLifecycleManager {
 
-    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     static Path root;
-    static Peer orthanc;
+    static Orthanc orthanc;
     static Peer archive;
     static Peer refusing;
     static Peer implicitOnly;
-    static int orthancHttpPort;
     static AssociationAcceptor failing;
     static final String FAILING_COMMENT = "test peer: storage full";
 
@@ -101,14 +95,7 @@ public class ForwardPeers implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         try {
             root = Files.createTempDirectory("glassbox-forward");
-            orthancHttpPort = freePort();
-            Path orthancDir = Files.createDirectories(root.resolve("orthanc"));
-            int orthancPort = freePort();
-            Files.writeString(orthancDir.resolve("orthanc.json"),
-                    Orthanc.configuration(orthancDir, orthancHttpPort, orthancPort));
-            orthanc = new Peer("orthanc", orthancPort, orthancDir,
-                    List.of("Orthanc", orthancDir.resolve("orthanc.json").toString()));
-            startOrthanc();
+            orthanc = Orthanc.start(root.resolve("orthanc"));
 
             archive = storescp("archive", "STORESCP", "+B", "+uf", "+xa");
             refusing = storescp("refusing", "REFUSER", "--refuse");
@@ -125,9 +112,13 @@ public class ForwardPeers implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             stop();
             throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            stop();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
         String destinations = String.join(";",
-                "pacs=ORTHANC@127.0.0.1:" + orthanc.port + "?kinds=SC,PM,SR&source=results",
+                "pacs=ORTHANC@127.0.0.1:" + orthanc.dicomPort() + "?kinds=SC,PM,SR&source=results",
                 "archive=STORESCP@127.0.0.1:" + archive.port + "?source=none",
                 "refusing=REFUSER@127.0.0.1:" + refusing.port + "?source=none",
                 "implicit=IMPLICIT@127.0.0.1:" + implicitOnly.port + "?source=none",
@@ -153,52 +144,10 @@ public class ForwardPeers implements QuarkusTestResourceLifecycleManager {
         return refusing;
     }
 
-    static void startOrthanc() {
-        orthanc.start();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (orthancGet("/system").statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not yet
-            }
-            sleep(100);
-        }
-        throw new IllegalStateException("Orthanc did not answer on HTTP port " + orthancHttpPort);
-    }
-
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    static HttpResponse<byte[]> orthancGet(String path) throws IOException {
-        return orthancSend(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + orthancHttpPort + path)).GET());
-    }
-
-    static HttpResponse<byte[]> orthancPost(String path, String body) throws IOException {
-        return orthancSend(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + orthancHttpPort + path))
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
-    }
-
-    /** Only lookups and reads are sent, so a request on a connection Orthanc had closed is sent once more. */
-    private static HttpResponse<byte[]> orthancSend(HttpRequest.Builder request) throws IOException {
-        HttpRequest built = request.timeout(Duration.ofSeconds(10)).build();
-        try {
-            try {
-                return HTTP.send(built, HttpResponse.BodyHandlers.ofByteArray());
-            } catch (IOException closed) {
-                return HTTP.send(built, HttpResponse.BodyHandlers.ofByteArray());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-    }
-
     private static Peer storescp(String name, String aeTitle, String... options) throws IOException {
         Path dir = Files.createDirectories(root.resolve(name));
         Path received = Files.createDirectories(dir.resolve("received"));
-        int port = freePort();
+        int port = ServerProcesses.freePort();
         List<String> command = Dcmtk.command("storescp", "-aet", aeTitle, "-od", received.toString(), List.of(options),
                 String.valueOf(port));
         Peer peer = new Peer(name, port, dir, command);
@@ -206,24 +155,12 @@ public class ForwardPeers implements QuarkusTestResourceLifecycleManager {
         return peer;
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     @Override
     public void stop() {
-        for (Peer peer : new Peer[] {orthanc, archive, refusing, implicitOnly}) {
+        if (orthanc != null) {
+            orthanc.close();
+        }
+        for (Peer peer : new Peer[] {archive, refusing, implicitOnly}) {
             if (peer != null) {
                 peer.stop();
             }

@@ -150,7 +150,7 @@ class ForwardingTest {
     @Test
     void whileThePacsIsDownTheItemWaitsWithItsErrorAndOnceBackItIsDeliveredOnce() throws Exception {
         CorpusLoader.Loaded object = corpus.load("MR_small.dcm").get(0);
-        ForwardPeers.orthanc.stop();
+        ForwardPeers.orthanc.close();
         ForwardItem item;
         try {
             item = forwarder.enqueue(object.sopInstanceUid(), "pacs");
@@ -163,7 +163,7 @@ class ForwardingTest {
             assertEquals(Duration.ofMillis(800), queue.backoff(2));
             assertEquals(Duration.ofSeconds(2), queue.backoff(5), "capped at max-backoff");
         } finally {
-            ForwardPeers.startOrthanc();
+            ForwardPeers.orthanc.restart();
         }
         ForwardItem done = awaitItem(item.id(), i -> i.state().equals(ForwardItem.DELIVERED));
         assertTrue(done.attempts() >= 3, "delivered after the failed attempts: " + done);
@@ -171,7 +171,7 @@ class ForwardingTest {
         ForwardItem later = queue.find(item.id()).orElseThrow();
         assertEquals(done.attempts(), later.attempts(), "not sent again once delivered");
         assertEquals(done.updatedAt(), later.updatedAt());
-        JsonNode found = JSON.readTree(ForwardPeers.orthancPost("/tools/lookup", object.sopInstanceUid()).body());
+        JsonNode found = ForwardPeers.orthanc.lookup(object.sopInstanceUid());
         assertEquals(1, found.size(), "Orthanc holds the instance once: " + found);
         assertOrthancHoldsWhatIsStored(object.sopInstanceUid());
     }
@@ -343,9 +343,9 @@ class ForwardingTest {
      * wire is the stored data set byte for byte is shown with storescp, which keeps what it receives bit for bit.
      */
     private void assertOrthancHoldsWhatIsStored(String sopInstanceUid) throws Exception {
-        JsonNode found = JSON.readTree(ForwardPeers.orthancPost("/tools/lookup", sopInstanceUid).body());
+        JsonNode found = ForwardPeers.orthanc.lookup(sopInstanceUid);
         assertEquals(1, found.size(), "Orthanc's look-up of " + sopInstanceUid + ": " + found);
-        HttpResponse<byte[]> file = ForwardPeers.orthancGet("/instances/" + found.get(0).get("ID").asText() + "/file");
+        HttpResponse<byte[]> file = ForwardPeers.orthanc.get("/instances/" + found.get(0).get("ID").asText() + "/file");
         assertEquals(200, file.statusCode());
         byte[] bytes = file.body();
         String transferSyntax = index.string("SELECT transfer_syntax_uid FROM instance WHERE sop_instance_uid = ?",

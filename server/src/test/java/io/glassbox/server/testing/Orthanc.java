@@ -14,26 +14,31 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Debian's Orthanc as the PACS of a test: its own storage under a directory, DICOM (AE ORTHANC) and REST on free
- * loopback ports, any sender allowed to store.
+ * loopback ports, any sender allowed to store. It can be stopped and started again on the same ports with the same
+ * storage (a PACS that goes down and comes back).
  */
 public final class Orthanc implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
-    private final Process process;
+    private final Path directory;
     private final int dicomPort;
     private final int httpPort;
+    private Process process;
 
-    private Orthanc(Process process, int dicomPort, int httpPort) {
-        this.process = process;
+    private Orthanc(Path directory, int dicomPort, int httpPort) {
+        this.directory = directory;
         this.dicomPort = dicomPort;
         this.httpPort = httpPort;
     }
 
-    /** The configuration file's content for storage under {@code directory}. */
-    public static String configuration(Path directory, int httpPort, int dicomPort) {
-        return """
+    /** Starts Orthanc with storage under {@code directory} and waits until it answers. */
+    public static Orthanc start(Path directory) throws IOException, InterruptedException {
+        Files.createDirectories(directory);
+        Orthanc orthanc = new Orthanc(directory, ServerProcesses.freePort(), ServerProcesses.freePort());
+        Files.writeString(directory.resolve("orthanc.json"), """
                 {
                   "Name": "glassbox-test",
                   "StorageDirectory": "%1$s/storage",
@@ -49,33 +54,33 @@ public final class Orthanc implements AutoCloseable {
                   "DicomAlwaysAllowStore": true,
                   "DicomCheckCalledAet": false
                 }
-                """.formatted(directory, httpPort, dicomPort);
+                """.formatted(directory, orthanc.httpPort, orthanc.dicomPort));
+        orthanc.restart();
+        return orthanc;
     }
 
-    /** Starts Orthanc and waits (at most 30 s) until its REST API answers. */
-    public static Orthanc start(Path directory) throws IOException, InterruptedException {
-        Files.createDirectories(directory);
-        int http = ServerProcesses.freePort();
-        int dicom = ServerProcesses.freePort();
-        Path config = directory.resolve("orthanc.json");
-        Files.writeString(config, configuration(directory, http, dicom));
-        Process p = new ProcessBuilder("Orthanc", config.toString()).directory(directory.toFile())
-                .redirectErrorStream(true).redirectOutput(directory.resolve("orthanc.log").toFile()).start();
-        Orthanc orthanc = new Orthanc(p, dicom, http);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    /** Starts the process (again) and waits, at most 30 s, until its REST API and DICOM port answer. */
+    public synchronized void restart() throws IOException, InterruptedException {
+        if (process != null) {
+            throw new IllegalStateException("Orthanc is running");
+        }
+        process = new ProcessBuilder("Orthanc", directory.resolve("orthanc.json").toString())
+                .directory(directory.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("orthanc.log").toFile())).start();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                if (orthanc.get("/system").statusCode() == 200) {
-                    Dcmtk.awaitListening(dicom);
-                    return orthanc;
+                if (get("/system").statusCode() == 200) {
+                    Dcmtk.awaitListening(dicomPort);
+                    return;
                 }
             } catch (IOException notYet) {
                 // not listening yet
             }
             Thread.sleep(100);
         }
-        orthanc.close();
-        throw new IOException("Orthanc did not answer on HTTP port " + http + " within 30 s");
+        close();
+        throw new IOException("Orthanc did not answer on HTTP port " + httpPort + " within 30 s");
     }
 
     public int dicomPort() {
@@ -83,36 +88,54 @@ public final class Orthanc implements AutoCloseable {
     }
 
     public HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(10)).build());
     }
 
-    /** Whether Orthanc holds an object (study, series or instance) with this UID: {@code /tools/lookup}. */
-    public boolean holds(String uid) throws IOException, InterruptedException {
-        HttpRequest lookup = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/tools/lookup"))
-                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(uid)).build();
-        HttpResponse<byte[]> r;
-        try {
-            r = HTTP.send(lookup, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException closed) {
-            // Orthanc's web server closes idle keep-alive connections, and the client does not retry a POST on a
-            // connection that turns out closed ("header parser received no bytes"); a lookup is safe to repeat.
-            r = HTTP.send(lookup, HttpResponse.BodyHandlers.ofByteArray());
+    /** Orthanc's {@code /tools/lookup} of a UID: the resources (study, series or instance) it holds under it. */
+    public JsonNode lookup(String uid) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                + "/tools/lookup")).timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(uid))
+                .build());
+        if (r.statusCode() != 200) {
+            throw new IOException("Orthanc's lookup of " + uid + " answered " + r.statusCode());
         }
-        JsonNode found = JSON.readTree(r.body());
-        return r.statusCode() == 200 && found.isArray() && !found.isEmpty();
+        return JSON.readTree(r.body());
     }
 
+    /** Whether Orthanc holds an object (study, series or instance) with this UID. */
+    public boolean holds(String uid) throws IOException, InterruptedException {
+        JsonNode found = lookup(uid);
+        return found.isArray() && !found.isEmpty();
+    }
+
+    /**
+     * Only reads and lookups are sent, so one that meets a keep-alive connection Orthanc's web server had closed
+     * ("header parser received no bytes": the client does not retry a POST by itself) is sent once more.
+     */
+    private static HttpResponse<byte[]> send(HttpRequest request) throws IOException, InterruptedException {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException closed) {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        }
+    }
+
+    /** Stops the process (it can be started again with {@link #restart}). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (process == null) {
+            return;
+        }
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+        process = null;
     }
 }
