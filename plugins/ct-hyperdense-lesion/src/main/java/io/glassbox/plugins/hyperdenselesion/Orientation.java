@@ -55,12 +55,18 @@ record Orientation(boolean flipRows, boolean flipColumns) {
     /** Both flips are their own inverse, so one method serves both ways. */
     private float[] flip(float[] values, int width, int height, int samples) {
         float[] out = new float[values.length];
+        int row = width * samples;
         for (int y = 0; y < height; y++) {
-            int sourceY = flipRows ? height - 1 - y : y;
+            int source = (flipRows ? height - 1 - y : y) * row;
+            int target = y * row;
+            if (!flipColumns) {
+                System.arraycopy(values, source, out, target, row); // whole rows: this runs on every map
+                continue;
+            }
             for (int x = 0; x < width; x++) {
-                int sourceX = flipColumns ? width - 1 - x : x;
-                System.arraycopy(values, (sourceY * width + sourceX) * samples, out, (y * width + x) * samples,
-                        samples);
+                for (int s = 0; s < samples; s++) {
+                    out[target + x * samples + s] = values[source + (width - 1 - x) * samples + s];
+                }
             }
         }
         return out;
