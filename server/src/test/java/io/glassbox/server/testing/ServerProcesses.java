@@ -149,6 +149,18 @@ public final class ServerProcesses implements AutoCloseable {
         }
     }
 
+    /** The first column of every row. */
+    public List<String> strings(String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(databaseUrl(), "postgres", ""); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
     public static long count(JsonNode array, Predicate<JsonNode> p) {
         long n = 0;
         for (JsonNode j : array) {
