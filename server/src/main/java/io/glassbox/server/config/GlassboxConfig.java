@@ -52,9 +52,23 @@ public interface GlassboxConfig {
         @WithDefault("116794")
         int maxPduLength();
 
-        /** Seconds an idle association is kept before it is aborted (ARTIM / read timeout). */
+        /** Seconds an established association may stay idle between PDUs before it is aborted. */
         @WithDefault("60")
         int idleTimeoutSeconds();
+
+        /**
+         * The ARTIM timer (PS3.8 9.1.5), in seconds: how long a new connection has to send its A-ASSOCIATE-RQ
+         * before it is closed, and how long the peer has to close after our A-ASSOCIATE-RJ, A-RELEASE-RP or A-ABORT.
+         */
+        @WithDefault("10")
+        int artimTimeoutSeconds();
+
+        /**
+         * Associations served at once for one peer address, and connections from it waiting for their
+         * A-ASSOCIATE-RQ; one more association is rejected (transient, local limit exceeded).
+         */
+        @WithDefault("8")
+        int maxConnectionsPerPeer();
     }
 
     interface Store {

@@ -71,7 +71,8 @@ public class DicomListener {
         Set<String> allowed = config.allowedCallingAeTitles().stream().map(String::trim).filter(s -> !s.isEmpty())
                 .collect(Collectors.toSet());
         AcceptorSettings settings = new AcceptorSettings(config.bindAddress(), config.port(), config.aeTitle(), allowed,
-                config.maxAssociations(), config.maxPduLength(), Duration.ofSeconds(config.idleTimeoutSeconds()));
+                config.maxAssociations(), config.maxPduLength(), Duration.ofSeconds(config.idleTimeoutSeconds()),
+                Duration.ofSeconds(config.artimTimeoutSeconds()), config.maxConnectionsPerPeer());
         DimseServiceRegistry services = new DimseServiceRegistry()
                 .register(new VerificationService())
                 .register(new StorageService(this::store));
@@ -87,9 +88,11 @@ public class DicomListener {
             LOG.warn("DICOM listener accepts associations from any calling AE title "
                     + "(GLASSBOX_ALLOWED_CALLING_AE_TITLES=*): list the modalities and PACS allowed to send");
         }
-        LOG.infof("DICOM listener %s on %s:%d (up to %d associations, max PDU %d bytes, idle timeout %d s, "
-                        + "calling AE titles %s)", settings.aeTitle(), settings.bindAddress(), acceptor.localPort(),
-                settings.maxAssociations(), settings.maxPduLength(), settings.idleTimeout().toSeconds(),
+        LOG.infof("DICOM listener %s on %s:%d (up to %d associations, %d per peer address, max PDU %d bytes, "
+                        + "ARTIM %d s, idle timeout %d s, calling AE titles %s)", settings.aeTitle(),
+                settings.bindAddress(), acceptor.localPort(), settings.maxAssociations(),
+                settings.maxConnectionsPerPeer(), settings.maxPduLength(), settings.artimTimeout().toSeconds(),
+                settings.idleTimeout().toSeconds(),
                 settings.acceptsAnyCallingAeTitle() ? "any" : settings.allowedCallingAeTitles());
     }
 
@@ -171,6 +174,11 @@ public class DicomListener {
         @Override
         public void rejected(AssociateRequest request, AssociateReject reject, String remoteAddress) {
             metrics.counter("glassbox.dicom.associations.rejected", "reason", reject.reasonName()).increment();
+        }
+
+        @Override
+        public void connectionClosed(String remoteAddress, String reason) {
+            metrics.counter("glassbox.dicom.connections.closed", "reason", reason).increment();
         }
     }
 }

@@ -12,8 +12,13 @@ import java.util.Set;
  * @param allowedCallingAeTitles calling AE titles accepted; containing "*" accepts any
  * @param maxAssociations        associations served at once; one more is rejected (transient, local limit exceeded)
  * @param maxPduLength           largest P-DATA-TF we receive, announced in the A-ASSOCIATE-AC
- * @param idleTimeout            how long a connection may stay silent, before the A-ASSOCIATE-RQ (ARTIM) or
- *                               between PDUs, before it is closed or aborted
+ * @param idleTimeout            how long an established association may stay silent between PDUs before it is
+ *                               aborted
+ * @param artimTimeout           the ARTIM timer (PS3.8 9.1.5): how long a new connection has to deliver its
+ *                               A-ASSOCIATE-RQ, and how long we wait for the peer to close the connection after our
+ *                               A-ASSOCIATE-RJ, A-RELEASE-RP or A-ABORT
+ * @param maxConnectionsPerPeer  associations served at once for one peer address, and connections from it waiting
+ *                               for their A-ASSOCIATE-RQ; see {@link ConnectionAdmission}
  */
 public record AcceptorSettings(
         String bindAddress,
@@ -22,9 +27,22 @@ public record AcceptorSettings(
         Set<String> allowedCallingAeTitles,
         int maxAssociations,
         int maxPduLength,
-        Duration idleTimeout) {
+        Duration idleTimeout,
+        Duration artimTimeout,
+        int maxConnectionsPerPeer) {
 
     public static final String ANY_CALLING_AE_TITLE = "*";
+    /** PS3.8 leaves the ARTIM value to the implementation; a peer sends its A-ASSOCIATE-RQ within milliseconds. */
+    public static final Duration DEFAULT_ARTIM_TIMEOUT = Duration.ofSeconds(10);
+    /** A quarter of the default 32 associations: no single address can take more, so four senders always fit. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_PEER = 8;
+
+    /** With the ARTIM timeout and the per-peer limit at their defaults (the per-peer limit at most maxAssociations). */
+    public AcceptorSettings(String bindAddress, int port, String aeTitle, Set<String> allowedCallingAeTitles,
+                            int maxAssociations, int maxPduLength, Duration idleTimeout) {
+        this(bindAddress, port, aeTitle, allowedCallingAeTitles, maxAssociations, maxPduLength, idleTimeout,
+                DEFAULT_ARTIM_TIMEOUT, Math.min(DEFAULT_MAX_CONNECTIONS_PER_PEER, maxAssociations));
+    }
 
     public AcceptorSettings {
         allowedCallingAeTitles = Set.copyOf(allowedCallingAeTitles);
@@ -43,6 +61,12 @@ public record AcceptorSettings(
         }
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idleTimeout must be positive: " + idleTimeout);
+        }
+        if (artimTimeout.isNegative() || artimTimeout.isZero()) {
+            throw new IllegalArgumentException("artimTimeout must be positive: " + artimTimeout);
+        }
+        if (maxConnectionsPerPeer < 1) {
+            throw new IllegalArgumentException("maxConnectionsPerPeer must be at least 1: " + maxConnectionsPerPeer);
         }
     }
 

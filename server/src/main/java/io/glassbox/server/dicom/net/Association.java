@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,8 +33,6 @@ public final class Association implements Closeable {
     static final int MAX_COMMAND_LENGTH = 64 * 1024;
     /** Our send buffer when the peer announces no maximum (0): large enough to be efficient, small in memory. */
     static final int SEND_PDU_LENGTH_WHEN_UNLIMITED = 256 * 1024;
-    /** How long to wait for the peer to close the transport once the association ended. */
-    private static final int CLOSE_WAIT_MILLIS = 2000;
 
     private final long serial = SERIALS.incrementAndGet();
     private final Socket socket;
@@ -45,6 +44,8 @@ public final class Association implements Closeable {
     private final Map<Integer, PresentationContext> contexts;
     private final int receiveMaxPduLength;
     private final int sendMaxPduLength;
+    /** How long to wait for the peer to close the transport after our A-RELEASE-RP or A-ABORT (ARTIM). */
+    private final Duration closeWait;
     private final ReentrantLock writeLock = new ReentrantLock();
 
     // the P-DATA-TF being consumed: its remaining PDV items lie in pduBody[pduPosition, pduEnd)
@@ -56,7 +57,7 @@ public final class Association implements Closeable {
     private volatile boolean ended;
 
     Association(Socket socket, PduReader reader, boolean requestor, AssociateRequest request, AssociateAccept accept,
-                int receiveMaxPduLength) throws IOException {
+                int receiveMaxPduLength, Duration closeWait) throws IOException {
         this.socket = socket;
         this.out = socket.getOutputStream();
         this.reader = reader;
@@ -64,6 +65,7 @@ public final class Association implements Closeable {
         this.request = request;
         this.accept = accept;
         this.receiveMaxPduLength = receiveMaxPduLength;
+        this.closeWait = closeWait;
         long peerMax = requestor ? accept.userInformation().maxPduLength() : request.userInformation().maxPduLength();
         this.sendMaxPduLength = peerMax <= 0 || peerMax > SEND_PDU_LENGTH_WHEN_UNLIMITED
                 ? SEND_PDU_LENGTH_WHEN_UNLIMITED : (int) Math.max(peerMax, Pdv.HEADERS_LENGTH);
@@ -402,14 +404,23 @@ public final class Association implements Closeable {
         writePdu(releaseResponse, releaseResponse.length);
         ended = true;
         LOG.debugf("%s: released", this);
-        closeAfterPeer(socket);
+        closeAfterPeer(socket, closeWait);
     }
 
     /**
-     * Sends an A-ABORT, as far as the connection still allows, and closes it. Safe from any thread; a writer
-     * blocked on a peer that stopped reading does not hold it up for more than a second.
+     * Sends an A-ABORT, as far as the connection still allows, and closes it at once. Safe from any thread; a
+     * writer blocked on a peer that stopped reading does not hold it up for more than a second.
      */
     public void abort(Abort abort) {
+        abort(abort, Duration.ZERO);
+    }
+
+    /**
+     * Sends an A-ABORT and waits up to {@code awaitPeerClose} for the peer to close the connection (PS3.8 Sta13),
+     * reading and dropping whatever it still sends, so that the A-ABORT is not lost to a reset. Only for the thread
+     * that reads the association; {@link Duration#ZERO} closes at once.
+     */
+    void abort(Abort abort, Duration awaitPeerClose) {
         if (ended) {
             close();
             return;
@@ -428,7 +439,11 @@ public final class Association implements Closeable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        close();
+        if (awaitPeerClose.isZero()) {
+            close();
+        } else {
+            closeAfterPeer(socket, awaitPeerClose);
+        }
     }
 
     /**
@@ -455,18 +470,24 @@ public final class Association implements Closeable {
     }
 
     /**
-     * Closes a connection on which we sent our last PDU (A-RELEASE-RP, A-ASSOCIATE-RJ): the peer closes first
-     * (PS3.8 9.1.6); waiting a little for it keeps our side out of TIME_WAIT and the last PDU from being lost to a
-     * reset.
+     * Closes a connection on which we sent our last PDU (A-RELEASE-RP, A-ASSOCIATE-RJ, A-ABORT): the peer closes
+     * first (PS3.8 9.1.6); waiting for it, at most {@code wait} (the ARTIM time), keeps our side out of TIME_WAIT
+     * and the last PDU from being lost to a reset.
      */
-    static void closeAfterPeer(Socket socket) {
+    static void closeAfterPeer(Socket socket, Duration wait) {
         try (socket) {
             socket.shutdownOutput();
-            socket.setSoTimeout(CLOSE_WAIT_MILLIS);
+            long deadline = System.nanoTime() + wait.toNanos();
             InputStream in = socket.getInputStream();
-            byte[] discard = new byte[512];
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
-            while (System.nanoTime() < deadline && in.read(discard) >= 0) {
+            byte[] discard = new byte[8192];
+            int n = 0;
+            while (n >= 0) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    break;
+                }
+                socket.setSoTimeout(Math.toIntExact(Math.min(left, Integer.MAX_VALUE)));
+                n = in.read(discard);
                 // the peer should send nothing more; whatever it sends is dropped until it closes
             }
         } catch (IOException e) {

@@ -9,23 +9,21 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * The listening side: binds one configured address, serves each association on a bounded pool of worker
- * threads (one thread per association while it lasts, never more than {@code maxAssociations}), and answers a
- * connection beyond that limit at once with A-ASSOCIATE-RJ (transient, local limit exceeded) instead of queueing
- * it.
+ * The listening side: binds one configured address and serves each connection on a bounded pool of worker
+ * threads, one thread per connection while it lasts. Who is served is {@link ConnectionAdmission}'s decision: a
+ * connection has the ARTIM time to send its A-ASSOCIATE-RQ, silent ones cannot crowd out senders, and a request
+ * beyond {@code maxAssociations} in all, or {@code maxConnectionsPerPeer} from one address, is answered at once with
+ * A-ASSOCIATE-RJ (transient, local limit exceeded) instead of being queued.
  *
  * <p>Whatever a peer does wrong (garbage, a truncated or unexpected PDU, silence) costs it its own connection,
  * with an A-ABORT and a log line; the acceptor keeps serving everyone else.
@@ -34,24 +32,16 @@ public final class AssociationAcceptor implements Closeable {
 
     private static final Logger LOG = Logger.getLogger(AssociationAcceptor.class);
 
-    /**
-     * The over-limit answer reads the peer's A-ASSOCIATE-RQ first (a reject must answer a request); a peer that
-     * is slow to send it is not waited for long, nor are more than a few of them kept waiting.
-     */
-    private static final int OVER_LIMIT_READ_TIMEOUT_MILLIS = 5000;
-    private static final int OVER_LIMIT_QUEUE = 16;
     private static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
     private final AcceptorSettings settings;
     private final AssociationObserver observer;
     private final DimseServiceRegistry services;
     private final AssociationNegotiator negotiator;
-    private final Semaphore slots;
     private final Set<Association> established = ConcurrentHashMap.newKeySet();
-    private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+    private ConnectionAdmission admission;
     private ServerSocket serverSocket;
     private ExecutorService workers;
-    private ThreadPoolExecutor overLimitResponder;
     private Thread acceptThread;
     private volatile boolean closing;
 
@@ -60,7 +50,6 @@ public final class AssociationAcceptor implements Closeable {
         this.services = services;
         this.observer = observer;
         this.negotiator = new AssociationNegotiator(settings, services);
-        this.slots = new Semaphore(settings.maxAssociations());
     }
 
     /** Binds and starts accepting. */
@@ -78,12 +67,10 @@ public final class AssociationAcceptor implements Closeable {
         }
         serverSocket = socket;
         String name = "dicom-" + socket.getLocalPort();
-        // a fixed pool: slots bound the tasks to maxAssociations, so its queue only ever holds a task for the
-        // instant between a finishing association releasing its slot and its thread returning to the pool
-        workers = Executors.newFixedThreadPool(settings.maxAssociations(), threads(name + "-association-"));
-        overLimitResponder = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(OVER_LIMIT_QUEUE), threads(name + "-over-limit-"));
-        overLimitResponder.allowCoreThreadTimeOut(true);
+        admission = new ConnectionAdmission(settings, name + "-artim");
+        // a fixed pool: admission bounds the connections served to its size, so its queue only ever holds a task
+        // for the instant between a connection ending (or being displaced) and its thread returning to the pool
+        workers = Executors.newFixedThreadPool(admission.maxConnections(), threads(name + "-association-"));
         acceptThread = new Thread(this::acceptLoop, name + "-acceptor");
         acceptThread.setDaemon(true);
         acceptThread.start();
@@ -120,32 +107,30 @@ public final class AssociationAcceptor implements Closeable {
             }
             try {
                 socket.setTcpNoDelay(true);
-                socket.setSoTimeout(Math.toIntExact(settings.idleTimeout().toMillis()));
+                // no single read waits longer than ARTIM for the request; the ARTIM timer bounds the whole of it
+                socket.setSoTimeout(Math.toIntExact(settings.artimTimeout().toMillis()));
             } catch (IOException e) {
                 closeQuietly(socket);
                 continue;
             }
-            if (slots.tryAcquire()) {
-                try {
-                    workers.execute(() -> serve(socket));
-                } catch (RejectedExecutionException e) { // only when closing
-                    slots.release();
-                    closeQuietly(socket);
-                }
-            } else {
-                try {
-                    overLimitResponder.execute(() -> rejectOverLimit(socket));
-                } catch (RejectedExecutionException e) {
-                    LOG.warnf("connection from %s over the limit of %d associations, with %d more waiting for their "
-                            + "rejection: closed unanswered", address(socket), settings.maxAssociations(), OVER_LIMIT_QUEUE);
-                    closeQuietly(socket);
-                }
+            ConnectionAdmission.Connection connection = admission.admit(socket);
+            if (connection == null) {
+                LOG.warnf("connection from %s closed at once: %d connections are being answered, the most that wait "
+                        + "at once", address(socket), settings.maxAssociations());
+                observer.connectionClosed(address(socket), ConnectionAdmission.Closed.NO_ROOM.tag());
+                continue;
+            }
+            try {
+                workers.execute(() -> serve(connection));
+            } catch (RejectedExecutionException e) { // only when closing
+                admission.end(connection);
+                closeQuietly(socket);
             }
         }
     }
 
-    private void serve(Socket socket) {
-        connections.add(socket);
+    private void serve(ConnectionAdmission.Connection connection) {
+        Socket socket = connection.socket;
         Association association = null;
         try {
             PduReader reader = new PduReader(socket.getInputStream());
@@ -153,13 +138,28 @@ public final class AssociationAcceptor implements Closeable {
             if (request == null) {
                 return;
             }
+            admission.requestReceived(connection);
             AssociateReject reject = negotiator.check(request);
+            if (reject == null) {
+                ConnectionAdmission.Limit limit = admission.associate(connection);
+                if (limit != null) {
+                    boolean peer = limit == ConnectionAdmission.Limit.PEER;
+                    LOG.warnf("association from %s (%s): already serving %d associations %s, the maximum",
+                            address(socket), request.callingAeTitle(),
+                            peer ? settings.maxConnectionsPerPeer() : settings.maxAssociations(),
+                            peer ? "for this address" : "in all");
+                    reject = AssociateReject.localLimitExceeded();
+                }
+            }
             if (reject != null) {
+                admission.rejecting(connection);
                 reject(socket, request, reject);
                 return;
             }
+            socket.setSoTimeout(Math.toIntExact(settings.idleTimeout().toMillis()));
             AssociateAccept accept = negotiator.accept(request);
-            association = new Association(socket, reader, false, request, accept, settings.maxPduLength());
+            association = new Association(socket, reader, false, request, accept, settings.maxPduLength(),
+                    settings.artimTimeout());
             // counted before the peer can know it is accepted, so that what the peer sees and the count agree
             established.add(association);
             observer.accepted(association);
@@ -179,11 +179,10 @@ public final class AssociationAcceptor implements Closeable {
             association.abort(new Abort(Abort.SOURCE_SERVICE_PROVIDER, Abort.REASON_NOT_SPECIFIED));
         } catch (SocketTimeoutException e) {
             if (association == null) {
-                LOG.infof("connection from %s sent no A-ASSOCIATE-RQ within %d s: closed", address(socket),
-                        settings.idleTimeout().toSeconds());
+                closedByArtim(socket);
             } else {
                 LOG.warnf("%s: idle for %d s: aborting", association, settings.idleTimeout().toSeconds());
-                association.abort(new Abort(Abort.SOURCE_SERVICE_PROVIDER, Abort.REASON_NOT_SPECIFIED));
+                abort(socket, association, new Abort(Abort.SOURCE_SERVICE_PROVIDER, Abort.REASON_NOT_SPECIFIED));
             }
         } catch (DicomProtocolException e) {
             Abort abort = new Abort(Abort.SOURCE_SERVICE_PROVIDER, e.abortReason());
@@ -192,7 +191,13 @@ public final class AssociationAcceptor implements Closeable {
         } catch (AssociationAbortedException e) {
             LOG.infof("%s: %s", describe(association, socket), e.getMessage());
         } catch (IOException e) {
-            if (!closing) {
+            if (connection.closedByAdmission() == ConnectionAdmission.Closed.ARTIM_EXPIRED) {
+                closedByArtim(socket);
+            } else if (connection.closedByAdmission() == ConnectionAdmission.Closed.DISPLACED) {
+                LOG.infof("connection from %s, without an A-ASSOCIATE-RQ yet, closed to make room for newer connections",
+                        address(socket));
+                observer.connectionClosed(address(socket), ConnectionAdmission.Closed.DISPLACED.tag());
+            } else if (!closing) {
                 LOG.infof("%s: connection lost: %s", describe(association, socket), e.toString());
             }
         } catch (RuntimeException | Error e) {
@@ -203,10 +208,15 @@ public final class AssociationAcceptor implements Closeable {
                 established.remove(association);
                 observer.ended(association);
             }
-            connections.remove(socket);
             closeQuietly(socket);
-            slots.release();
+            admission.end(connection);
         }
+    }
+
+    private void closedByArtim(Socket socket) {
+        LOG.infof("connection from %s sent no A-ASSOCIATE-RQ within %d s (ARTIM): closed", address(socket),
+                settings.artimTimeout().toSeconds());
+        observer.connectionClosed(address(socket), ConnectionAdmission.Closed.ARTIM_EXPIRED.tag());
     }
 
     /** @return the request, or null when the peer closed the connection without sending anything */
@@ -228,41 +238,23 @@ public final class AssociationAcceptor implements Closeable {
         LOG.infof("association from %s (%s -> %s) rejected: %s", address(socket), request.callingAeTitle(),
                 request.calledAeTitle(), reject);
         observer.rejected(request, reject, address(socket));
-        Association.closeAfterPeer(socket);
+        Association.closeAfterPeer(socket, settings.artimTimeout());
     }
 
-    private void rejectOverLimit(Socket socket) {
-        connections.add(socket);
-        try {
-            socket.setSoTimeout(Math.min(OVER_LIMIT_READ_TIMEOUT_MILLIS, Math.toIntExact(settings.idleTimeout().toMillis())));
-            AssociateRequest request = readAssociateRequest(socket, new PduReader(socket.getInputStream()));
-            if (request != null) {
-                LOG.warnf("already serving %d associations, the maximum", settings.maxAssociations());
-                reject(socket, request, AssociateReject.localLimitExceeded());
-            }
-        } catch (DicomProtocolException e) {
-            Abort abort = new Abort(Abort.SOURCE_SERVICE_PROVIDER, e.abortReason());
-            LOG.warnf("connection from %s: protocol error, sending %s: %s", address(socket), abort, e.getMessage());
-            abort(socket, null, abort);
-        } catch (IOException e) {
-            LOG.infof("connection from %s over the limit: %s", address(socket), e.toString());
-        } finally {
-            connections.remove(socket);
-            closeQuietly(socket);
-        }
-    }
-
-    private static void abort(Socket socket, Association association, Abort abort) {
+    /** Sends the A-ABORT and waits, at most the ARTIM time, for the peer to close (PS3.8 9.2, AA-1 and Sta13). */
+    private void abort(Socket socket, Association association, Abort abort) {
         if (association != null) {
-            association.abort(abort);
+            association.abort(abort, settings.artimTimeout());
             return;
         }
         try {
             socket.getOutputStream().write(abort.toPdu());
         } catch (IOException e) {
             // the connection is already gone: nothing to tell
+            closeQuietly(socket);
+            return;
         }
-        closeQuietly(socket);
+        Association.closeAfterPeer(socket, settings.artimTimeout());
     }
 
     /** Stops accepting and ends the associations, giving busy ones up to 10 s to finish their current message. */
@@ -283,7 +275,6 @@ public final class AssociationAcceptor implements Closeable {
             closing = true;
         }
         closeQuietly(serverSocket);
-        overLimitResponder.shutdownNow();
         workers.shutdown();
         long deadline = System.nanoTime() + grace.toNanos();
         try {
@@ -295,14 +286,15 @@ public final class AssociationAcceptor implements Closeable {
                     }
                 }
                 if (graceOver) {
-                    // connections still negotiating
-                    connections.forEach(AssociationAcceptor::closeQuietly);
+                    admission.closeWaiting();
                 }
             }
             acceptThread.join(1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             workers.shutdownNow();
+        } finally {
+            admission.close();
         }
         LOG.infof("DICOM acceptor %s on %s:%d stopped", settings.aeTitle(), settings.bindAddress(), serverSocket.getLocalPort());
     }

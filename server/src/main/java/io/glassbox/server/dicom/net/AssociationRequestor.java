@@ -37,7 +37,7 @@ public final class AssociationRequestor {
                     AssociateAccept accept = AssociateAccept.parse(pdu);
                     long announced = request.userInformation().maxPduLength();
                     int receiveMax = announced <= 0 || announced > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) announced;
-                    return new Association(socket, reader, true, request, accept, receiveMax);
+                    return new Association(socket, reader, true, request, accept, receiveMax, timeout);
                 }
                 case Pdu.A_ASSOCIATE_RJ -> throw new AssociationRejectedException(AssociateReject.parse(pdu));
                 case Pdu.A_ABORT -> throw new AssociationAbortedException("the peer sent " + Abort.parse(pdu));

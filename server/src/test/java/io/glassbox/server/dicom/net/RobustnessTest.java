@@ -26,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RobustnessTest {
 
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration ARTIM = Duration.ofSeconds(1);
+    private static final String SECONDARY_CAPTURE = "1.2.840.10008.5.1.4.1.1.7";
 
     @TempDir
     Path directory;
@@ -35,7 +37,8 @@ class RobustnessTest {
     @BeforeEach
     void start() throws IOException {
         handler = new RecordingStoreHandler(directory);
-        scp = new TestAcceptor(handler, Set.of("*"), 4, 16384, IDLE_TIMEOUT);
+        scp = new TestAcceptor(handler, new AcceptorSettings("127.0.0.1", 0, TestAcceptor.AE_TITLE, Set.of("*"), 4, 16384,
+                IDLE_TIMEOUT, ARTIM, 4), AssociationObserver.NONE);
     }
 
     @AfterEach
@@ -104,12 +107,88 @@ class RobustnessTest {
     }
 
     @Test
-    void aSilentConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+    void aSilentConnectionIsClosedAfterTheArtimTimeout() throws Exception {
         try (Socket socket = connect()) {
             long start = System.nanoTime();
             assertEquals(0, readToEnd(socket).length, "closed without a word before an A-ASSOCIATE-RQ (ARTIM)");
-            assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(IDLE_TIMEOUT.multipliedBy(5)) < 0);
+            assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(ARTIM.multipliedBy(5)) < 0);
         }
+    }
+
+    @Test
+    void anAbsurdLengthOnTheAssociateRequestIsAborted() throws Exception {
+        try (Socket socket = connect()) {
+            socket.getOutputStream().write(new byte[] {0x01, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
+            assertArrayEquals(abort(Abort.REASON_INVALID_PDU_PARAMETER_VALUE), readToEnd(socket));
+        }
+    }
+
+    @Test
+    void anAbsurdPDataLengthIsAbortedAndTheAbortArrivesThoughThePeerKeepsSending() throws Exception {
+        try (Socket socket = connect()) {
+            associate(socket, storageRequest("FLOODER"));
+            socket.getOutputStream().write(new byte[] {0x04, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
+            // the body the header announced keeps coming: the server must drain it while it waits for us to close,
+            // so that its A-ABORT is not lost to a reset
+            byte[] chunk = new byte[64 * 1024];
+            for (int i = 0; i < 16; i++) {
+                socket.getOutputStream().write(chunk);
+            }
+            assertArrayEquals(abort(Abort.REASON_INVALID_PDU_PARAMETER_VALUE), readToEnd(socket));
+        }
+    }
+
+    @Test
+    void anUnknownPduTypeOnAnEstablishedAssociationIsAborted() throws Exception {
+        try (Socket socket = connect()) {
+            associate(socket, storageRequest("UNKNOWN"));
+            socket.getOutputStream().write(new byte[] {0x08, 0, 0, 0, 0, 4, 0, 0, 0, 0});
+            assertArrayEquals(abort(Abort.REASON_UNRECOGNIZED_PDU), readToEnd(socket));
+        }
+    }
+
+    @Test
+    void aPDataBeforeTheAssociationIsAborted() throws Exception {
+        try (Socket socket = connect()) {
+            byte[] command = Command.echoRequest(1).toBytes();
+            socket.getOutputStream().write(pData(1, Pdv.COMMAND_BIT | Pdv.LAST_BIT, command));
+            assertArrayEquals(abort(Abort.REASON_UNEXPECTED_PDU), readToEnd(socket));
+        }
+    }
+
+    @Test
+    void aDataFragmentWhereACommandIsExpectedIsAborted() throws Exception {
+        try (Socket socket = connect()) {
+            associate(socket, storageRequest("NOCOMMAND"));
+            socket.getOutputStream().write(pData(1, Pdv.LAST_BIT, new byte[100])); // message control header 0x02
+            assertArrayEquals(abort(Abort.REASON_UNEXPECTED_PDU_PARAMETER), readToEnd(socket));
+        }
+        assertEquals(0, handler.received().size());
+    }
+
+    @Test
+    void aCommandFragmentInTheMiddleOfADataSetIsAbortedAndNothingStored() throws Exception {
+        try (Socket socket = connect()) {
+            associate(socket, storageRequest("INTERLEAVE"));
+            socket.getOutputStream().write(pData(1, Pdv.COMMAND_BIT | Pdv.LAST_BIT, storeCommand("1.2.3.4.5.6.8")));
+            socket.getOutputStream().write(pData(1, 0, new byte[1000])); // first data fragment, not the last
+            socket.getOutputStream().write(pData(1, Pdv.COMMAND_BIT | Pdv.LAST_BIT, storeCommand("1.2.3.4.5.6.9")));
+            assertArrayEquals(abort(Abort.REASON_UNEXPECTED_PDU_PARAMETER), readToEnd(socket));
+        }
+        assertEquals("1.2.3.4.5.6.8", awaitFailedWhileReading().sopInstanceUid());
+        assertEquals(0, handler.received().size());
+    }
+
+    @Test
+    void aTcpResetInTheMiddleOfADataSetReachesTheHandlerAsAFailedStreamAndNothingIsStored() throws Exception {
+        try (Socket socket = connect()) {
+            associate(socket, storageRequest("RESETTER"));
+            socket.getOutputStream().write(pData(1, Pdv.COMMAND_BIT | Pdv.LAST_BIT, storeCommand("1.2.3.4.5.6.10")));
+            socket.getOutputStream().write(pData(1, 0, new byte[1000]));
+            socket.setSoLinger(true, 0); // close with a reset instead of a FIN
+        }
+        assertEquals("1.2.3.4.5.6.10", awaitFailedWhileReading().sopInstanceUid());
+        assertEquals(0, handler.received().size());
     }
 
     @Test
@@ -123,23 +202,38 @@ class RobustnessTest {
 
     @Test
     void anObjectCutShortByAPeerAbortReachesTheHandlerAsAFailedStreamAndIsNotStored() throws Exception {
-        String sopClass = "1.2.840.10008.5.1.4.1.1.7";
         try (Socket socket = connect()) {
-            socket.getOutputStream().write(Requests.request("ABORTER", TestAcceptor.AE_TITLE, 16384,
-                    Requests.context(1, sopClass, TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN)).toPdu());
-            assertEquals(Pdu.A_ASSOCIATE_AC, readPduType(socket));
-            byte[] command = Command.storeRequest(1, sopClass, "1.2.3.4.5.6.7", Command.PRIORITY_MEDIUM).toBytes();
-            socket.getOutputStream().write(pData(1, Pdv.COMMAND_BIT | Pdv.LAST_BIT, command));
+            associate(socket, storageRequest("ABORTER"));
+            socket.getOutputStream().write(pData(1, Pdv.COMMAND_BIT | Pdv.LAST_BIT, storeCommand("1.2.3.4.5.6.7")));
             socket.getOutputStream().write(pData(1, 0, new byte[1000])); // first data fragment, not the last
             socket.getOutputStream().write(new Abort(Abort.SOURCE_SERVICE_USER, 0).toPdu());
             assertEquals(0, readToEnd(socket).length, "nothing is answered to an aborted association");
         }
+        assertEquals("1.2.3.4.5.6.7", awaitFailedWhileReading().sopInstanceUid());
+        assertEquals(0, handler.received().size());
+    }
+
+    private static AssociateRequest storageRequest(String callingAeTitle) {
+        return Requests.request(callingAeTitle, TestAcceptor.AE_TITLE, 16384,
+                Requests.context(1, SECONDARY_CAPTURE, TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN));
+    }
+
+    private static byte[] storeCommand(String sopInstanceUid) {
+        return Command.storeRequest(1, SECONDARY_CAPTURE, sopInstanceUid, Command.PRIORITY_MEDIUM).toBytes();
+    }
+
+    private static void associate(Socket socket, AssociateRequest request) throws IOException {
+        socket.getOutputStream().write(request.toPdu());
+        assertEquals(Pdu.A_ASSOCIATE_AC, readPduType(socket));
+    }
+
+    private StoreRequest awaitFailedWhileReading() throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (handler.failedWhileReading().isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertEquals("1.2.3.4.5.6.7", handler.failedWhileReading().get(0).sopInstanceUid());
-        assertEquals(0, handler.received().size());
+        assertEquals(1, handler.failedWhileReading().size(), "the handler saw its stream fail");
+        return handler.failedWhileReading().get(0);
     }
 
     private Socket connect() throws IOException {

@@ -14,13 +14,24 @@ final class TestAcceptor implements AutoCloseable {
 
     TestAcceptor(RecordingStoreHandler handler, Set<String> allowedCallingAeTitles, int maxAssociations,
                  int maxPduLength, Duration idleTimeout) throws IOException {
+        this(handler, new AcceptorSettings("127.0.0.1", 0, AE_TITLE, allowedCallingAeTitles, maxAssociations,
+                maxPduLength, idleTimeout), AssociationObserver.NONE);
+    }
+
+    TestAcceptor(RecordingStoreHandler handler, AcceptorSettings settings, AssociationObserver observer)
+            throws IOException {
         this.handler = handler;
         DimseServiceRegistry services = new DimseServiceRegistry()
                 .register(new VerificationService())
                 .register(new StorageService(handler));
-        acceptor = new AssociationAcceptor(new AcceptorSettings("127.0.0.1", 0, AE_TITLE, allowedCallingAeTitles,
-                maxAssociations, maxPduLength, idleTimeout), services, AssociationObserver.NONE);
+        acceptor = new AssociationAcceptor(settings, services, observer);
         acceptor.start();
+    }
+
+    /** Any calling AE title, PDUs up to 16 kB, an idle timeout of 20 s and these limits. */
+    static AcceptorSettings settings(int maxAssociations, int maxConnectionsPerPeer, Duration artimTimeout) {
+        return new AcceptorSettings("127.0.0.1", 0, AE_TITLE, Set.of("*"), maxAssociations, 16384,
+                Duration.ofSeconds(20), artimTimeout, maxConnectionsPerPeer);
     }
 
     static TestAcceptor standard(RecordingStoreHandler handler) throws IOException {
