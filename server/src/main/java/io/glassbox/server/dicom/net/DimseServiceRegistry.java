@@ -39,7 +39,8 @@ public final class DimseServiceRegistry {
 
     /**
      * Hands a request to its service; a request no service answers gets "unrecognized operation" (0x0211).
-     * The SOP class is the presentation context's abstract syntax: what was negotiated is what is served.
+     * The SOP class is the presentation context's abstract syntax: what was negotiated is what is served, and a
+     * request whose Affected SOP Class UID names another class gets "SOP class not supported" (0x0122).
      */
     public void dispatch(Association association, DimseMessage message) throws IOException {
         Command command = message.command();
@@ -50,7 +51,19 @@ public final class DimseServiceRegistry {
         if (command.commandField() == Command.C_CANCEL_RQ) {
             return; // PS3.7 9.3.2.3: a cancel gets no response of its own; nothing here runs long enough to cancel
         }
-        DimseService service = find(command.commandField(), message.context().abstractSyntax());
+        String negotiated = message.context().abstractSyntax();
+        if (command.affectedSopClassUid() != null && !command.affectedSopClassUid().equals(negotiated)) {
+            // the peer agreed this context for one SOP class; an object of another class sent on it was never
+            // negotiated, so it is refused with PS3.7's general "Refused: SOP class not supported" (Annex C), as
+            // dcm4che answers a C-service it has no handler for, and its data set is drained unread
+            LOG.warnf("%s: %s names SOP class %s on a presentation context for %s: answering 0x%04X",
+                    association, command, command.affectedSopClassUid(), negotiated, DimseStatus.SOP_CLASS_NOT_SUPPORTED);
+            association.send(message.context(), Command.response(command, DimseStatus.SOP_CLASS_NOT_SUPPORTED,
+                    "Affected SOP Class UID " + command.affectedSopClassUid() + " is not the presentation context's "
+                            + negotiated), null);
+            return;
+        }
+        DimseService service = find(command.commandField(), negotiated);
         if (service != null) {
             service.onRequest(association, message);
             return;

@@ -92,6 +92,33 @@ class StoreBehaviourTest {
     }
 
     @Test
+    void aStoreWhoseSopClassIsNotItsPresentationContextsIsRefusedAndNotStored() throws Exception {
+        RecordingStoreHandler handler = new RecordingStoreHandler(directory);
+        Path object = THREE_OBJECTS.get(0);
+        String secondaryCapture = "1.2.840.10008.5.1.4.1.1.7";
+        String ct = "1.2.840.10008.5.1.4.1.1.2";
+        try (TestAcceptor scp = TestAcceptor.standard(handler)) {
+            Association association = Requests.open(scp.acceptor.localPort(), Requests.request("MISMATCH",
+                    TestAcceptor.AE_TITLE, 16384, context(1, ct, TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN),
+                    context(3, secondaryCapture, TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN)));
+            PresentationContext ctContext = association.presentationContext(1);
+            association.send(ctContext, Command.storeRequest(1, secondaryCapture, sopInstanceUid(object),
+                    Command.PRIORITY_MEDIUM), new ByteArrayInputStream(dataSet(object)));
+            Command refused = association.readMessage().command();
+            assertEquals(DimseStatus.SOP_CLASS_NOT_SUPPORTED, refused.status(), refused::toString);
+            assertEquals(1, refused.messageIdBeingRespondedTo());
+            assertEquals(List.of(), handler.received(), "the object was not handed to the store");
+
+            // the association goes on: the same object on its own context is stored
+            association.send(association.presentationContext(3), Command.storeRequest(2, secondaryCapture,
+                    sopInstanceUid(object), Command.PRIORITY_MEDIUM), new ByteArrayInputStream(dataSet(object)));
+            assertEquals(DimseStatus.SUCCESS, association.readMessage().command().status());
+            assertEquals(1, handler.received().size());
+            association.release();
+        }
+    }
+
+    @Test
     void fourAssociationsAreServedAtOnce() throws Exception {
         RecordingStoreHandler handler = new RecordingStoreHandler(directory);
         int parallel = 4;
