@@ -115,8 +115,8 @@ public final class AssociationAcceptor implements Closeable {
             }
             ConnectionAdmission.Connection connection = admission.admit(socket);
             if (connection == null) {
-                LOG.warnf("connection from %s closed at once: %d connections are being answered, the most that wait "
-                        + "at once", address(socket), settings.maxAssociations());
+                LOG.warnf("connection from %s closed at once: every place it could wait in holds a request being "
+                        + "answered", address(socket));
                 observer.connectionClosed(address(socket), ConnectionAdmission.Closed.NO_ROOM.tag());
                 continue;
             }

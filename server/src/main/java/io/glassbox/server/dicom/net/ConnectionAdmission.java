@@ -32,7 +32,7 @@ import java.util.function.Predicate;
  * {@code maxAssociations}: a connection that never sends a request holds no association slot.
  *
  * <p>So an acceptor never serves more than {@code 2 × maxAssociations} connections at once (plus, for an instant,
- * one displaced connection whose thread has not yet noticed its socket closed).
+ * displaced connections whose threads have not yet noticed their sockets closed).
  */
 final class ConnectionAdmission implements AutoCloseable {
 
