@@ -107,7 +107,9 @@ class AdmissionTest {
         third.getOutputStream().write(Requests.verification("PEER3", TestAcceptor.AE_TITLE).toPdu());
         assertArrayEquals(AssociateReject.localLimitExceeded().toPdu(), readPdu(third),
                 "A-ASSOCIATE-RJ transient, service provider (presentation), local limit exceeded");
-        assertEquals(List.of("local-limit-exceeded"), observer.rejections);
+        assertEquals(0, readToEnd(third).length, "after its A-ASSOCIATE-RJ the server closes, at the latest after ARTIM, "
+                + "though this peer never does");
+        assertEquals(List.of("local-limit-exceeded"), observer.rejections, "reported before the server closed");
 
         echoSucceeds(); // another address is served meanwhile
         Socket elsewhere = associateFrom("127.0.0.3", "OTHER");
