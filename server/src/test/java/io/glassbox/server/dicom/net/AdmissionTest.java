@@ -107,8 +107,7 @@ class AdmissionTest {
         third.getOutputStream().write(Requests.verification("PEER3", TestAcceptor.AE_TITLE).toPdu());
         assertArrayEquals(AssociateReject.localLimitExceeded().toPdu(), readPdu(third),
                 "A-ASSOCIATE-RJ transient, service provider (presentation), local limit exceeded");
-        assertEquals(0, readToEnd(third).length, "after its A-ASSOCIATE-RJ the server closes, at the latest after ARTIM, "
-                + "though this peer never does");
+        assertEquals(0, readToEnd(third).length, "nothing follows the A-ASSOCIATE-RJ: the server ends its side");
         assertEquals(List.of("local-limit-exceeded"), observer.rejections, "reported before the server closed");
 
         echoSucceeds(); // another address is served meanwhile
