@@ -100,6 +100,11 @@ public class RequestValues {
         }
     }
 
+    /** For values that arrive in a body: the same rule as for parameters, no control characters. */
+    public static void requireNoControlCharacter(String what, String value) {
+        requireNoControlCharacter("field", what, value);
+    }
+
     private static void requireNoControlCharacter(String kind, String name, String value) {
         for (int k = 0; k < value.length(); k++) {
             char c = value.charAt(k);

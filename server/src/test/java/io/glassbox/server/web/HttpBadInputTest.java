@@ -84,7 +84,10 @@ class HttpBadInputTest {
     private static final List<String> BAD_CONTENT_TYPE = List.of("", "%%%", "multipart/related",
             "multipart/related; boundary=", "application/json; charset=nope", "text/plain", "/", "a/b/c");
     private static final List<String> BAD_BODIES = List.of("", "\u0000", "{", "[]", "null", "{\"rules\": \"x\"}",
-            "{\"sopInstanceUid\": \"\u0000\", \"destination\": \"\u0000\"}", "--b\r\n\r\n--b--");
+            "{\"sopInstanceUid\": \"\u0000\", \"destination\": \"\u0000\"}",
+            "{\"sopInstanceUid\": \"1.2\\u00003\", \"destination\": \"x\"}",
+            "{\"sopInstanceUid\": \"1.2.3\", \"destination\": \"a\\u0000b\"}",
+            "{\"sopInstanceUid\": \"" + "9".repeat(5000) + "\", \"destination\": \"x\"}", "--b\r\n\r\n--b--");
     private static final List<String> OTHER_METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH");
 
     @TestHTTPResource("/")
