@@ -135,9 +135,12 @@ public class ProblemMappers {
     }
 
     private static String numberHint(Throwable cause) {
-        if (cause instanceof NumberFormatException && cause.getMessage() != null
-                && cause.getMessage().startsWith("For input string: ")) {
-            return ": " + cause.getMessage().substring("For input string: ".length()) + " is not a number";
+        String prefix = "For input string: \"";
+        String message = cause == null ? null : cause.getMessage();
+        if (cause instanceof NumberFormatException && message != null && message.startsWith(prefix)
+                && message.endsWith("\"")) {
+            return ": " + RequestValues.quote(message.substring(prefix.length(), message.length() - 1))
+                    + " is not a number";
         }
         return "";
     }

@@ -116,7 +116,7 @@ class HttpClientErrorsTest {
 
     @Test
     void aNumberThatIsNotANumberIs400Not404() {
-        assertProblem(400, Http.get(url("/api/jobs?limit=abc"), null), "\"abc\" is not a number");
+        assertProblem(400, Http.get(url("/api/jobs?limit=abc"), null), "'abc' is not a number");
         assertProblem(400, Http.get(url("/api/jobs?before=x"), null), "is not a number");
         assertProblem(400, Http.get(url("/api/forwarding?limit=1.5"), null), "is not a number");
         assertProblem(400, Http.get(url("/api/jobs/abc"), null), "is not a number");
