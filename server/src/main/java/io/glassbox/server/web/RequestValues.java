@@ -31,7 +31,11 @@ public class RequestValues {
     /** Parameter names that carry a study, series or SOP Instance UID wherever they appear. */
     static final Set<String> UID_PARAMETERS = Set.of("study", "series", "instance");
 
-    private static final Pattern UID = Pattern.compile("(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))*");
+    /**
+     * Digits and dots, as QIDO-RS UID matching takes them; a component's leading zero (which PS3.5 forbids) is let
+     * through, because objects carrying such UIDs are stored as received and must stay retrievable.
+     */
+    private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
     private static final int UID_MAX_LENGTH = 64;
     /** Longer than any value this API takes, short enough to quote back in a problem. */
     private static final int QUOTE_LENGTH = 80;
@@ -92,7 +96,7 @@ public class RequestValues {
         }
     }
 
-    /** A UID as PS3.5 9.1 defines it: components of digits (no leading zero) joined by dots, at most 64 long. */
+    /** A UID: components of digits joined by dots, at most 64 characters (PS3.5 9.1). */
     public static void requireUid(String what, String value) {
         if (value.length() > UID_MAX_LENGTH || !UID.matcher(value).matches()) {
             throw ProblemException.badRequest(what + " must be a UID (digits and dots, at most " + UID_MAX_LENGTH
