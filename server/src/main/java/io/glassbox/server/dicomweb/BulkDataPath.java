@@ -7,6 +7,7 @@ import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.TagFromName;
+import io.glassbox.server.ingest.DicomJson;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,7 +60,7 @@ record BulkDataPath(List<Integer> tags, List<Integer> items) {
      * The value at this path in the stored file, as little-endian bytes, read by PixelMed (pixel data left
      * compressed; a path ending before Pixel Data stops reading there).
      *
-     * @return empty when the file has no value at this path
+     * @return empty when the file has no binary value at this path
      */
     Optional<byte[]> read(Path file) throws IOException, DicomException {
         AttributeList list = new AttributeList();
@@ -87,7 +88,9 @@ record BulkDataPath(List<Integer> tags, List<Integer> items) {
                 current = sequence.getItem(items.get(k)).getAttributeList();
             }
         }
-        if (attribute instanceof SequenceAttribute) {
+        // Only binary values are bulk data (what the metadata can name by a BulkDataURI); a text or number
+        // value is in the metadata itself.
+        if (attribute instanceof SequenceAttribute || !DicomJson.isBinaryVr(attribute.getVRAsString())) {
             return Optional.empty();
         }
         return Optional.of(attribute.getByteValues(false));

@@ -2,6 +2,7 @@ package io.glassbox.server.dispatch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.glassbox.server.web.ProblemException;
+import io.glassbox.server.web.ProblemMappers;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -9,6 +10,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
+import org.jboss.logging.Logger;
 
 /**
  * {@code GET/PUT /api/routing-rules}: the rules in force, and replacing them (validated, written to the rules file,
@@ -18,6 +20,7 @@ import java.io.IOException;
 @Path("/api/routing-rules")
 @Produces(MediaType.APPLICATION_JSON)
 public class RoutingRuleResource {
+    private static final Logger LOG = Logger.getLogger(RoutingRuleResource.class);
 
     private final RoutingRules rules;
 
@@ -39,7 +42,7 @@ public class RoutingRuleResource {
         try {
             body = RoutingRules.mapperFor(java.nio.file.Path.of("body.json")).readValue(json, RoutingRuleSet.class);
         } catch (JsonProcessingException e) {
-            throw ProblemException.badRequest("not a routing rule set: " + e.getOriginalMessage());
+            throw ProblemException.badRequest("not a routing rule set: " + ProblemMappers.describe(e));
         }
         if (body == null) {
             throw ProblemException.badRequest("a JSON body {\"rules\": [...]} is required");
@@ -49,8 +52,10 @@ public class RoutingRuleResource {
         } catch (RoutingRules.InvalidRulesException e) {
             throw new ProblemException(422, "Unprocessable Content", "invalid routing rules: " + e.getMessage());
         } catch (IOException e) {
+            LOG.errorf(e, "Routing rules could not be written to %s", rules.file());
             throw new ProblemException(500, "Internal Server Error",
-                    "the rules could not be written to " + rules.file() + ": " + e.getMessage() + "; nothing changed");
+                    "the rules could not be written to the rules file (the server log says where and why); nothing"
+                            + " changed");
         }
         return rules.current();
     }

@@ -1,6 +1,7 @@
 package io.glassbox.server.forward;
 
 import io.glassbox.server.web.ProblemException;
+import io.glassbox.server.web.RequestValues;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -88,6 +89,8 @@ public class ForwardingResource {
         if (request == null || request.sopInstanceUid() == null || request.destination() == null) {
             throw ProblemException.badRequest("expected {\"sopInstanceUid\": ..., \"destination\": ...}");
         }
+        RequestValues.requireUid("sopInstanceUid", request.sopInstanceUid());
+        RequestValues.requireNoControlCharacter("destination", request.destination());
         try {
             return forwarder.enqueue(request.sopInstanceUid(), request.destination());
         } catch (ForwardQueue.NotQueueableException e) {

@@ -3,7 +3,12 @@ package io.glassbox.server.index;
 import io.glassbox.server.index.QidoAttribute.MatchType;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -20,7 +25,10 @@ final class QidoMatching {
     private static final Pattern TIME = Pattern.compile("[0-9]{2}([0-9]{2}([0-9]{2}(\\.[0-9]{1,6})?)?)?");
     private static final Pattern DATE_TIME = Pattern.compile("[0-9]{4}([0-9]{2}([0-9]{2}([0-9]{2}([0-9]{2}"
             + "([0-9]{2}(\\.[0-9]{1,6})?)?)?)?)?)?");
+    private static final DateTimeFormatter DATE_FORMAT = DateTimeFormatter.ofPattern("uuuuMMdd")
+            .withResolverStyle(ResolverStyle.STRICT);
     private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]{1,18}");
+    private static final Pattern NUMBER = Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]{1,4})?");
     private static final String NUMBER_REGEX = "'^[+-]{0,1}([0-9]+[.]{0,1}[0-9]*|[.][0-9]+)([eE][+-]{0,1}[0-9]+){0,1}$'";
 
     private QidoMatching() {
@@ -71,20 +79,11 @@ final class QidoMatching {
             return null; // universal matching: every entity matches, the attribute is returned
         }
         if (a.matchType() == MatchType.INTEGER) {
-            if (!INTEGER.matcher(value).matches()) {
-                throw new InvalidQueryException(a.keyword() + " takes an integer, not '" + value + "'");
-            }
-            params.add(Long.parseLong(value.startsWith("+") ? value.substring(1) : value));
+            params.add(integer(a, value));
             return expr + " = ?";
         }
         if (a.matchType() == MatchType.NUMERIC_TEXT) {
-            BigDecimal number;
-            try {
-                number = new BigDecimal(value.startsWith("+") ? value.substring(1) : value);
-            } catch (NumberFormatException e) {
-                throw new InvalidQueryException(a.keyword() + " takes a number, not '" + value + "'");
-            }
-            params.add(number);
+            params.add(INTEGER_RANGES.containsKey(a.vr()) ? BigDecimal.valueOf(integer(a, value)) : decimal(a, value));
             // A JSON number's text always casts; the guard keeps one malformed stored value from failing the query.
             return "CASE WHEN " + expr + " ~ " + NUMBER_REGEX + " THEN " + expr + "::numeric = ? ELSE false END";
         }
@@ -100,6 +99,44 @@ final class QidoMatching {
             case "CS" -> anyOf(value, expr, params);
             default -> text(value, expr, params);
         };
+    }
+
+    /** The values each integer VR can hold (PS3.5 6.2); IS is a 32-bit signed integer in text. */
+    private static final Map<String, long[]> INTEGER_RANGES = Map.of(
+            "US", new long[] {0, 0xFFFFL},
+            "SS", new long[] {Short.MIN_VALUE, Short.MAX_VALUE},
+            "UL", new long[] {0, 0xFFFFFFFFL},
+            "SL", new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE},
+            "IS", new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE},
+            "UV", new long[] {0, Long.MAX_VALUE},
+            "SV", new long[] {Long.MIN_VALUE, Long.MAX_VALUE});
+
+    /** An integer matching value, within what the attribute's VR can hold (any long for a VR not listed). */
+    private static long integer(QidoAttribute a, String value) {
+        long[] range = INTEGER_RANGES.getOrDefault(a.vr(), new long[] {Long.MIN_VALUE, Long.MAX_VALUE});
+        if (INTEGER.matcher(value).matches()) {
+            long n = Long.parseLong(value.startsWith("+") ? value.substring(1) : value);
+            if (n >= range[0] && n <= range[1]) {
+                return n;
+            }
+        }
+        throw new InvalidQueryException(a.keyword() + " (" + a.vr() + ") takes a whole number from " + range[0]
+                + " to " + range[1] + ", not '" + value + "'");
+    }
+
+    /**
+     * A decimal matching value (DS, FL, FD): a finite number, passed on as the double it denotes, so that its
+     * exponent stays within what PostgreSQL's numeric holds.
+     */
+    private static BigDecimal decimal(QidoAttribute a, String value) {
+        if (NUMBER.matcher(value).matches()) {
+            double d = Double.parseDouble(value);
+            if (Double.isFinite(d)) {
+                return BigDecimal.valueOf(d);
+            }
+        }
+        throw new InvalidQueryException(a.keyword() + " (" + a.vr() + ") takes a finite decimal number (e.g. 2.5 or"
+                + " 1e-3), not '" + value + "'");
     }
 
     private static String uidList(QidoAttribute a, String value, String expr, List<Object> params) {
@@ -138,8 +175,8 @@ final class QidoMatching {
         int dash = value.indexOf('-');
         String lower = dash < 0 ? value : value.substring(0, dash).trim();
         String upper = dash < 0 ? value : value.substring(dash + 1).trim();
-        if ((dash >= 0 && lower.isEmpty() && upper.isEmpty()) || (!lower.isEmpty() && !format.matcher(lower).matches())
-                || (!upper.isEmpty() && !format.matcher(upper).matches())) {
+        if ((dash >= 0 && lower.isEmpty() && upper.isEmpty()) || !temporal(a.vr(), lower, format)
+                || !temporal(a.vr(), upper, format)) {
             throw new InvalidQueryException(a.keyword() + " (" + a.vr() + "): '" + value + "' is neither a value nor a"
                     + " range (value-value, value-, -value) in the format " + formatName(a.vr()));
         }
@@ -159,10 +196,52 @@ final class QidoMatching {
         return "(" + sql + ")";
     }
 
+    /**
+     * Whether {@code value} is empty (an open end of a range) or a DA, TM or DT value in {@code format} whose
+     * components are in range: a real calendar date, hours 00-23, minutes 00-59, seconds 00-60 (a leap second).
+     */
+    private static boolean temporal(String vr, String value, Pattern format) {
+        if (value.isEmpty()) {
+            return true;
+        }
+        if (!format.matcher(value).matches()) {
+            return false;
+        }
+        String whole = value.contains(".") ? value.substring(0, value.indexOf('.')) : value;
+        return switch (vr) {
+            case "DA" -> date(whole);
+            case "TM" -> time(whole);
+            default -> (whole.length() < 8 || date(whole.substring(0, 8)))
+                    && (whole.length() <= 8 || time(whole.substring(8)))
+                    && (whole.length() != 6 || between(whole.substring(4, 6), 1, 12));
+        };
+    }
+
+    private static boolean date(String yyyymmdd) {
+        try {
+            LocalDate.parse(yyyymmdd, DATE_FORMAT);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    /** HH, HHMM or HHMMSS. */
+    private static boolean time(String hhmmss) {
+        return between(hhmmss.substring(0, 2), 0, 23)
+                && (hhmmss.length() < 4 || between(hhmmss.substring(2, 4), 0, 59))
+                && (hhmmss.length() < 6 || between(hhmmss.substring(4, 6), 0, 60));
+    }
+
+    private static boolean between(String digits, int min, int max) {
+        int n = Integer.parseInt(digits);
+        return n >= min && n <= max;
+    }
+
     private static String formatName(String vr) {
         return switch (vr) {
-            case "DA" -> "YYYYMMDD";
-            case "TM" -> "HH[MM[SS[.F{1,6}]]]";
+            case "DA" -> "YYYYMMDD (a real calendar date)";
+            case "TM" -> "HH[MM[SS[.F{1,6}]]] (hours 00-23, minutes 00-59, seconds 00-60)";
             default -> "YYYY[MM[DD[HH[MM[SS[.F{1,6}]]]]]] (without a time zone offset)";
         };
     }

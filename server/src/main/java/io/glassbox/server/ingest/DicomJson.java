@@ -35,6 +35,11 @@ public final class DicomJson {
 
     private DicomJson() {}
 
+    /** Whether values of this VR are binary, and so written as bulk data (or inline binary when small). */
+    public static boolean isBinaryVr(String vr) {
+        return BINARY_VRS.contains(vr);
+    }
+
     public static ObjectNode of(AttributeList list) {
         return object(list, "");
     }

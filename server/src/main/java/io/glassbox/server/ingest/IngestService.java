@@ -4,6 +4,7 @@ import static io.glassbox.server.dicom.net.DimseStatus.CANNOT_UNDERSTAND;
 import static io.glassbox.server.dicom.net.DimseStatus.DATA_SET_DOES_NOT_MATCH_SOP_CLASS;
 import static io.glassbox.server.dicom.net.DimseStatus.DUPLICATE_SOP_INSTANCE;
 import static io.glassbox.server.dicom.net.DimseStatus.OUT_OF_RESOURCES;
+import static io.glassbox.server.dicom.net.DimseStatus.SOP_CLASS_NOT_SUPPORTED;
 import static io.glassbox.server.dicom.net.DimseStatus.SUCCESS;
 
 import com.pixelmed.dicom.Attribute;
@@ -13,6 +14,7 @@ import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TagFromName;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.glassbox.server.dicom.net.StorageService;
 import io.glassbox.server.index.IndexedInstance;
 import io.glassbox.server.index.InstanceIndex;
 import io.glassbox.server.index.InstanceIndex.StoredInstance;
@@ -195,6 +197,13 @@ public class IngestService {
         if (missing != null) {
             return new IngestOutcome(Result.INVALID, DATA_SET_DOES_NOT_MATCH_SOP_CLASS, "the data set has no " + missing,
                     emptyToNull(sopClass), emptyToNull(sopInstance), emptyToNull(study), emptyToNull(series));
+        }
+        // The same rule as association negotiation applies to C-STORE, for both doors: STOW-RS has no negotiation,
+        // so a Verification or query/retrieve "instance" would otherwise be stored and indexed as an image.
+        if (!StorageService.isStorageSopClass(sopClass)) {
+            return new IngestOutcome(Result.INVALID, SOP_CLASS_NOT_SUPPORTED, "SOP Class " + sopClass
+                    + " is not a storage SOP class; only composite objects (images, reports, ...) are stored",
+                    sopClass, sopInstance, study, series);
         }
         // The data set is the truth. A C-STORE request that names another instance than the one it carries is a
         // broken peer (its response would acknowledge the wrong UID): refused. A Part 10 file whose meta disagrees

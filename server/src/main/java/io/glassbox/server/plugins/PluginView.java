@@ -5,6 +5,7 @@ import io.glassbox.plugin.api.ExplanationMethod;
 import io.glassbox.plugin.api.PluginManifest;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * One plugin as {@code GET /api/plugins} shows it: where it came from, whether it can be used and why not, and
@@ -38,11 +39,27 @@ public record PluginView(String id, String version, String status, String source
     public record Resources(List<String> devices, long memoryBytes, int preferredBatchSize) {
     }
 
+    /**
+     * A directory part of an absolute path in a message: '/' not preceded by a word character, '.', ':' or '/'
+     * (so URLs are left alone), then segments each ending in '/'.
+     */
+    private static final Pattern DIRECTORIES = Pattern.compile("(?<![\\w.:/])/(?:[^/\\s'\"`:]+/)+");
+
+    /**
+     * The listing is open, so it names a plugin by its jar or folder name and never by where the server keeps it
+     * (the log at start-up has the full path): the location is the file name, and the errors lose the directory
+     * part of every absolute path they quote.
+     */
     static PluginView of(InstalledPlugin plugin) {
         PluginManifest m = plugin.manifest();
-        String fallbackId = plugin.location().getFileName().toString();
-        return new PluginView(m == null ? fallbackId : m.id(), m == null ? null : m.version(), lower(plugin.status()),
-                lower(plugin.source()), plugin.location().toString(), plugin.errors(), m == null ? null : manifest(m));
+        String fileName = plugin.location().getFileName().toString();
+        List<String> errors = plugin.errors().stream().map(PluginView::withoutDirectories).toList();
+        return new PluginView(m == null ? fileName : m.id(), m == null ? null : m.version(), lower(plugin.status()),
+                lower(plugin.source()), fileName, errors, m == null ? null : manifest(m));
+    }
+
+    static String withoutDirectories(String message) {
+        return message == null ? null : DIRECTORIES.matcher(message).replaceAll("");
     }
 
     private static Manifest manifest(PluginManifest m) {
