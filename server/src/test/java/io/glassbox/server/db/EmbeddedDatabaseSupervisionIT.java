@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.glassbox.server.dispatch.DispatchFixture;
 import io.glassbox.server.testing.Dcmtk;
+import io.glassbox.server.testing.EmbeddedPostmaster;
 import io.glassbox.server.testing.ServerProcesses;
 import io.glassbox.server.testing.ServerProcesses.Server;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -45,7 +45,7 @@ class EmbeddedDatabaseSupervisionIT {
     @AfterEach
     void stop() throws Exception {
         servers.close();
-        stopOrphanedPostmaster(servers.work());
+        EmbeddedPostmaster.stopOrphan(servers.work());
     }
 
     @Test
@@ -54,10 +54,8 @@ class EmbeddedDatabaseSupervisionIT {
         String study = DispatchFixture.uid();
         store(server, study, "before");
         assertEquals(1, instancesIn(server, study));
-        assertEquals(0.0, restartsCounted(server));
 
-        long postmaster = postmasterPid(servers.work());
-        assertTrue(ProcessHandle.of(postmaster).orElseThrow().destroyForcibly(), "SIGKILL to the postmaster");
+        long postmaster = EmbeddedPostmaster.kill(servers.work());
 
         // (the datasource's check may go DOWN first, on its own: wait for ours)
         JsonNode down = awaitReadiness(server, 503, Duration.ofSeconds(30), "readiness DOWN with the reason",
@@ -68,24 +66,10 @@ class EmbeddedDatabaseSupervisionIT {
 
         awaitReadiness(server, 200, Duration.ofSeconds(60), "readiness UP again", health -> true);
         assertTrue(server.process().isAlive(), "the server itself was not restarted");
-        assertTrue(postmasterPid(servers.work()) != postmaster, "a new postmaster");
+        assertTrue(EmbeddedPostmaster.pid(servers.work()) != postmaster, "a new postmaster");
         store(server, study, "after");
         assertEquals(2, instancesIn(server, study), "the instance stored before the kill and the one after");
         assertEquals(1.0, restartsCounted(server));
-    }
-
-    /** The embedded postmaster's PID, from its pid file under the server's data directory. */
-    static long postmasterPid(Path work) throws Exception {
-        Path pidFile = work.resolve("data/postgres/data/postmaster.pid");
-        return Long.parseLong(Files.readAllLines(pidFile, StandardCharsets.US_ASCII).get(0).trim());
-    }
-
-    /** After the server's SIGKILL (ServerProcesses.close) its PostgreSQL runs on, orphaned: stop it (SIGTERM). */
-    static void stopOrphanedPostmaster(Path work) throws Exception {
-        Path pidFile = work.resolve("data/postgres/data/postmaster.pid");
-        if (Files.exists(pidFile)) {
-            ProcessHandle.of(postmasterPid(work)).ifPresent(ProcessHandle::destroy);
-        }
     }
 
     private void store(Server server, String study, String name) throws Exception {
