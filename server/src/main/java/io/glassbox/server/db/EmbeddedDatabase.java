@@ -349,6 +349,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * a new postmaster refuses to start on the cluster.
      */
     private void awaitLingeringBackends() throws IOException {
+        List<ProcessHandle> lingering = clusterProcesses();
+        if (!lingering.isEmpty()) {
+            LOG.infof("Waiting for %d processes of the dead postmaster to exit: %s", lingering.size(),
+                    lingering.stream().map(ProcessHandle::pid).toList());
+        }
         if (awaitNoClusterProcesses(LINGERING_BACKEND_WAIT)) {
             return;
         }

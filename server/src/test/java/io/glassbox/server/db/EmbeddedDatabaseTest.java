@@ -137,6 +137,27 @@ class EmbeddedDatabaseTest {
     }
 
     @Test
+    void aProcessOfTheDeadPostmasterThatLingersIsKilledSoThatTheRestartCanTakeTheSharedMemory() throws Exception {
+        try (EmbeddedDatabase database = start()) {
+            execute(database.jdbcUrl(), "CREATE TABLE kept (n INT); INSERT INTO kept VALUES (14)");
+            long postmaster = database.postmasterPid();
+            // A stopped process cannot notice that its postmaster died; it keeps the old shared memory attached,
+            // which makes a new postmaster refuse to start on the cluster until it is gone.
+            ProcessHandle lingering = ProcessHandle.of(postmaster).orElseThrow().children().findFirst()
+                    .orElseThrow(() -> new AssertionError("the postmaster has no child processes"));
+            assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(lingering.pid())).start().waitFor());
+
+            killAndAwaitExit(postmaster);
+
+            EmbeddedDatabase.Status status = awaitStatus(database, s -> s.up() && s.restarts() == 1);
+            assertEquals(0, status.restartFailures(), "no attempt started while the old process held on");
+            assertFalse(lingering.isAlive() && Files.exists(Path.of("/proc", Long.toString(lingering.pid()), "cwd", ".")),
+                    "the lingering process was killed");
+            assertEquals("14", queryText(database.jdbcUrl(), "SELECT n FROM kept"));
+        }
+    }
+
+    @Test
     void whileARestartFailsTheStatusSaysWhyAndSupervisionKeepsTryingWithBackoff() throws Exception {
         try (EmbeddedDatabase database = start()) {
             execute(database.jdbcUrl(), "CREATE TABLE kept (n INT); INSERT INTO kept VALUES (13)");
