@@ -315,7 +315,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * committed data is back).
      */
     private void restart() throws IOException {
-        awaitLingeringBackends();
         synchronized (lifecycle) {
             if (closing) {
                 throw new IOException("the embedded database is being closed");
@@ -323,7 +322,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
             // Releases zonky's lock on the data directory so that a new instance can take it. Its "pg_ctl stop"
             // finds no server and logs that it could not stop one: expected, the postmaster is already dead.
             postgres.close();
+            // The pid file names the dead postmaster (removed as stale), or one that an earlier attempt started but
+            // gave up waiting for (stopped, so that its processes are not mistaken for the dead one's below).
             stopOrphanedServer(clusterDirectory);
+            awaitLingeringBackends();
             requirePortFree();
             postgres = launch(clusterDirectory, binariesDirectory, port);
             postmasterPid = postmasterPid(clusterDirectory.resolve("postmaster.pid"));
@@ -386,8 +388,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     /** PostgreSQL processes (run from our binaries) that work in this cluster. */
-    private List<ProcessHandle> clusterProcesses() {
-        Path binaries = binariesDirectory.toAbsolutePath().normalize();
+    private List<ProcessHandle> clusterProcesses() throws IOException {
+        Path binaries = binariesDirectory.toRealPath(); // as /proc shows a process's executable: links resolved
         return ProcessHandle.allProcesses()
                 .filter(process -> process.info().command().map(command -> Path.of(command).startsWith(binaries))
                         .orElse(false))

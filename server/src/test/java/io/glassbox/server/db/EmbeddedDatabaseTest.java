@@ -163,13 +163,16 @@ class EmbeddedDatabaseTest {
             execute(database.jdbcUrl(), "CREATE TABLE kept (n INT); INSERT INTO kept VALUES (13)");
             killAndAwaitExit(database.postmasterPid());
             // Take the port the moment the postmaster has let it go, so that restarting on it fails.
-            try (ServerSocket squatter = bindWhenFree(database.port())) {
+            ServerSocket squatter = bindWhenFree(database.port());
+            try {
                 EmbeddedDatabase.Status down = awaitStatus(database, s -> s.restartFailures() >= 1);
                 assertFalse(down.up());
                 assertTrue(down.reason().startsWith("embedded database restarting after its process exited; attempt 1"
                         + " failed ("), down.reason());
                 assertTrue(down.reason().matches(".*\\), next in [01] s"), down.reason());
                 assertEquals(0, down.restarts());
+            } finally {
+                squatter.close(); // the port is free again: the next attempt succeeds
             }
             EmbeddedDatabase.Status up = awaitStatus(database, EmbeddedDatabase.Status::up);
             assertEquals(1, up.restarts());
