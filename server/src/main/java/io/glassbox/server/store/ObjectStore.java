@@ -37,8 +37,15 @@ public class ObjectStore {
         this.maxObjectBytes = config.store().maxObjectBytes();
     }
 
-    /** A file being received: not visible to anyone until {@link #publish} moves it into the store. */
-    public record TempObject(Path path, long size, String sha256) {}
+    /**
+     * A file being received: not visible to anyone until {@link #publish} moves it into the store.
+     *
+     * @param sha256        hex SHA-256 of the whole file
+     * @param dataSetOffset where its data set starts (after the file meta), -1 when it is not a Part 10 file
+     * @param dataSetSha256 hex SHA-256 of the bytes from {@code dataSetOffset} to the end (the object's identity for
+     *                      the write-once rule), null when it is not a Part 10 file
+     */
+    public record TempObject(Path path, long size, String sha256, long dataSetOffset, String dataSetSha256) {}
 
     /** The object was larger than {@code glassbox.store.max-object-bytes}. */
     public static class ObjectTooLargeException extends IOException {
@@ -51,12 +58,14 @@ public class ObjectStore {
 
     /**
      * Streams {@code prefix} (may be empty) followed by all of {@code content} into a new temporary file, hashing
-     * it on the way, and forces it to disk. On failure the temporary file is removed.
+     * the file and its data set on the way (one pass), and forces it to disk. On failure the temporary file is
+     * removed.
      */
     public TempObject receive(byte[] prefix, InputStream content) throws IOException {
         Files.createDirectories(incomingDir);
         Path tmp = incomingDir.resolve(UUID.randomUUID() + ".part");
         MessageDigest sha = sha256();
+        DataSetDigest dataSet = new DataSetDigest();
         long size = 0;
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
@@ -64,6 +73,7 @@ public class ObjectStore {
             if (prefix.length > 0) {
                 out.write(prefix);
                 sha.update(prefix);
+                dataSet.update(prefix, 0, prefix.length);
                 size += prefix.length;
             }
             int n;
@@ -74,6 +84,7 @@ public class ObjectStore {
                 }
                 out.write(buf, 0, n);
                 sha.update(buf, 0, n);
+                dataSet.update(buf, 0, n);
             }
             out.flush();
             channel.force(true);
@@ -81,7 +92,8 @@ public class ObjectStore {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        return new TempObject(tmp, size, HexFormat.of().formatHex(sha.digest()));
+        return new TempObject(tmp, size, HexFormat.of().formatHex(sha.digest()), dataSet.dataSetOffset(),
+                dataSet.hex());
     }
 
     /** Where an object with this identity and content lives, relative to the data directory. */
@@ -107,6 +119,20 @@ public class ObjectStore {
         Files.move(temp.path(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         forceDirectory(dir);
         return target;
+    }
+
+    /** The hex SHA-256 of a stored file's bytes from {@code dataSetOffset} to its end: its data set's digest. */
+    public String dataSetSha256(String relativePath, long dataSetOffset) throws IOException {
+        MessageDigest sha = sha256();
+        try (FileChannel channel = FileChannel.open(resolve(relativePath), StandardOpenOption.READ);
+                InputStream in = java.nio.channels.Channels.newInputStream(channel.position(dataSetOffset))) {
+            byte[] buf = new byte[256 * 1024];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                sha.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest());
     }
 
     public Path resolve(String relativePath) {
