@@ -3,6 +3,7 @@ package io.glassbox.server.store;
 import io.agroal.api.AgroalDataSource;
 import io.glassbox.server.config.GlassboxConfig;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
@@ -62,6 +63,8 @@ public class StoreReconciler {
     private final Counter orphansRemoved;
     /** Rows whose file is missing, by row pk, as the latest look at each row found them. */
     private final ConcurrentSkipListMap<Long, MissingFile> missing = new ConcurrentSkipListMap<>();
+    private final MeterRegistry metrics;
+    private final Gauge missingGauge;
     private ScheduledExecutorService timer;
 
     /** Where the walk of the object store goes on: the last file looked at (path components), null at the start. */
@@ -89,7 +92,10 @@ public class StoreReconciler {
                 .description("Temporary files left by a crash (never acknowledged) removed").register(metrics);
         this.orphansRemoved = Counter.builder("glassbox.store.leftovers.removed").tag("kind", "orphan")
                 .description("Stored files without an index row (never acknowledged) removed").register(metrics);
-        metrics.gauge("glassbox.store.missing.files", missing, Map::size);
+        this.metrics = metrics;
+        this.missingGauge = Gauge.builder("glassbox.store.missing.files", missing, Map::size)
+                .description("Index rows whose stored file is missing (acknowledged objects that cannot be served)")
+                .register(metrics);
         temporaryRemoved.increment(store.temporaryFilesRemovedAtStart());
     }
 
@@ -110,6 +116,8 @@ public class StoreReconciler {
         if (timer != null) {
             timer.shutdownNow();
         }
+        // A gauge reads this instance's map: unregistered so that a later start in the same JVM registers its own.
+        metrics.remove(missingGauge);
     }
 
     private void passQuietly() {
