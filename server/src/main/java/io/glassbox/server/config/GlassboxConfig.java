@@ -78,6 +78,28 @@ public interface GlassboxConfig {
          */
         @WithDefault("4294967296")
         long maxObjectBytes();
+
+        /** Reconciliation of the stored files with the index (store/StoreReconciler). */
+        Reconcile reconcile();
+    }
+
+    interface Reconcile {
+        /**
+         * A stored file no index row references is removed once it is this old (counted from its rename into the
+         * store), and so is a temporary file in incoming/. It must be longer than any ingest can take between
+         * renaming its file into place and committing its row (one insert, normally milliseconds): an hour leaves
+         * a stalled database time to answer without ever removing the file of a row about to commit.
+         */
+        @WithDefault("1h")
+        Duration orphanAge();
+
+        /** Time between two passes (the first runs at start). */
+        @WithDefault("10m")
+        Duration interval();
+
+        /** Files, and index rows, a pass looks at at most; the next pass goes on where it stopped. */
+        @WithDefault("10000")
+        int batchSize();
     }
 
     /** Forwarding of stored instances to PACS destinations over C-STORE (package io.glassbox.server.forward). */

@@ -18,4 +18,4 @@ public record IndexedInstance(
         String sopInstanceUid, String sopClassUid, Integer instanceNumber, Integer rows, Integer columns,
         Integer numberOfFrames, String transferSyntaxUid, long sizeBytes, String sha256, String storagePath,
         long datasetOffset, Long pixelDataOffset, Long pixelDataLength, String metadataJson, String receivedVia,
-        String callingAeTitle) {}
+        String callingAeTitle, String dataSetSha256) {}

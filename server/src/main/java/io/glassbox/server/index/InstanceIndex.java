@@ -24,24 +24,38 @@ public class InstanceIndex {
         this.dataSource = dataSource;
     }
 
-    /** The stored identity of an instance: where its file is and what its content hash is. */
+    /**
+     * The stored identity of an instance: where its file is, its content hash, and what identifies it for the
+     * write-once rule (transfer syntax and data set digest; the digest is null for a row indexed before it was kept).
+     */
     public record StoredInstance(String sopInstanceUid, String studyInstanceUid, String seriesInstanceUid, String sha256,
-            String storagePath) {}
+            String storagePath, String transferSyntaxUid, long dataSetOffset, String dataSetSha256) {}
 
 
     public Optional<StoredInstance> find(String sopInstanceUid) throws SQLException {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("""
-                        SELECT i.sop_instance_uid, st.study_instance_uid, se.series_instance_uid, i.sha256, i.storage_path
+                        SELECT i.sop_instance_uid, st.study_instance_uid, se.series_instance_uid, i.sha256, i.storage_path,
+                               i.transfer_syntax_uid, i.dataset_offset, i.dataset_sha256
                           FROM instance i JOIN series se ON se.pk = i.series_fk JOIN study st ON st.pk = se.study_fk
                          WHERE i.sop_instance_uid = ?""")) {
             ps.setString(1, sopInstanceUid);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next()
                         ? Optional.of(new StoredInstance(rs.getString(1), rs.getString(2), rs.getString(3),
-                                rs.getString(4), rs.getString(5)))
+                                rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7), rs.getString(8)))
                         : Optional.empty();
             }
+        }
+    }
+
+    /** Records the data set digest of a row indexed before db/migrations/V6 (where it has none yet). */
+    public void recordDataSetSha256(String sopInstanceUid, String dataSetSha256) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE instance SET dataset_sha256 = ? WHERE sop_instance_uid = ? AND dataset_sha256 IS NULL")) {
+            ps.setString(1, dataSetSha256);
+            ps.setString(2, sopInstanceUid);
+            ps.executeUpdate();
         }
     }
 
@@ -186,7 +200,7 @@ public class InstanceIndex {
     private static final String INSTANCE_COLUMNS = """
             sop_instance_uid, sop_class_uid, instance_number, rows, columns, number_of_frames, transfer_syntax_uid,
             size_bytes, sha256, storage_path, dataset_offset, pixel_data_offset, pixel_data_length, metadata,
-            received_via, calling_ae_title""";
+            received_via, calling_ae_title, dataset_sha256""";
     /**
      * The whole insert as one statement. Upserts return the row either way (an update where the row exists
      * already, so RETURNING has it). A series UID is globally unique: one already filed under another study means
@@ -218,7 +232,7 @@ public class InstanceIndex {
                 RETURNING pk, study_fk),
             i AS (
                 INSERT INTO instance (series_fk, %s)
-                SELECT se.pk, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?
+                SELECT se.pk, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?
                   FROM se JOIN st ON se.study_fk = st.pk
                 ON CONFLICT (sop_instance_uid) DO NOTHING
                 RETURNING pk)
@@ -243,6 +257,7 @@ public class InstanceIndex {
         ps.setString(k++, i.metadataJson());
         ps.setString(k++, i.receivedVia());
         ps.setString(k++, i.callingAeTitle());
+        ps.setString(k++, i.dataSetSha256());
         return k;
     }
 
@@ -252,7 +267,7 @@ public class InstanceIndex {
                  WHERE se.series_instance_uid = ? AND st.study_instance_uid = ?),
             i AS (
                 INSERT INTO instance (series_fk, %s)
-                SELECT s.pk, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ? FROM s
+                SELECT s.pk, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ? FROM s
                 ON CONFLICT (sop_instance_uid) DO NOTHING
                 RETURNING pk)
             SELECT EXISTS (SELECT 1 FROM s), EXISTS (SELECT 1 FROM i)""".formatted(INSTANCE_COLUMNS);

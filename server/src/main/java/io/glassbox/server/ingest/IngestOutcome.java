@@ -6,7 +6,8 @@ package io.glassbox.server.ingest;
  *
  * @param result          the kind of outcome
  * @param dimseStatus     0x0000 success, 0xA700 out of resources, 0xA900 data set does not match SOP class,
- *                        0xC000 cannot understand, 0x0111 duplicate SOP instance (different content)
+ *                        0xC000 cannot understand, 0x0111 duplicate SOP instance (another object under
+ *                        that UID)
  * @param errorComment    human-readable reason (DIMSE Error Comment, at most 64 characters is sent), null on success
  * @param sopClassUid     from the data set when it could be read, else what the request said, else null
  * @param sopInstanceUid  from the data set when it could be read, else what the request said, else null
@@ -25,7 +26,10 @@ public record IngestOutcome(
     public enum Result {
         /** Newly stored and indexed: durable. */
         STORED,
-        /** The same bytes were already stored under this SOP Instance UID: nothing written, success. */
+        /**
+         * The same object is stored under this SOP Instance UID already (the same data set in the same transfer
+         * syntax, whichever door or AE title sent it): nothing written, the stored file kept as it was, success.
+         */
         ALREADY_STORED,
         /** Another object is stored under this SOP Instance UID: the stored one is kept (write-once store). */
         CONFLICT,

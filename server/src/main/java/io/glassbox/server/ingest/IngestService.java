@@ -41,9 +41,13 @@ import org.jboss.logging.Logger;
  * PixelMed, rename into place, commit the index row. Success is returned only once both the file and its index
  * row are durable; on any failure nothing is visible and the temporary file is gone.
  *
- * <p>Same SOP Instance UID again: identical bytes succeed without a second copy; different bytes are refused with
- * 0x0111 (Duplicate SOP Instance) and the stored object is kept (the store is write-once, so an acknowledged object
- * never changes under a reader or an auditor).
+ * <p>Same SOP Instance UID again: the same object (the same data set in the same transfer syntax, whatever file
+ * meta came with it or Glassbox wrote for it) succeeds without a second copy, the stored file kept as it was;
+ * anything else is refused with 0x0111 (Duplicate SOP Instance) and the stored object is kept (the store is
+ * write-once, so an acknowledged object never changes under a reader or an auditor). The data set, not the file, is
+ * the identity because the file meta records the door: Glassbox writes the calling AE title into a C-STORE's
+ * (Source AE Title), and a STOW-RS client writes its own; a PACS that retries from its second node, or a gateway
+ * that re-sends over DICOMweb, sends the same object.
  */
 @ApplicationScoped
 public class IngestService {
@@ -108,6 +112,12 @@ public class IngestService {
             layout = DicomStructure.check(temp.path());
             list = readHeader(temp.path());
             timePhase("check", start);
+            if (layout.datasetOffset() != temp.dataSetOffset()) {
+                // Both follow one rule (the file meta ends at the first element outside group 0002); a difference
+                // would make the data set digest cover the wrong bytes, so the object is not stored.
+                throw new IllegalStateException("the data set starts at " + layout.datasetOffset()
+                        + " but was hashed from " + temp.dataSetOffset());
+            }
         } catch (DicomStructure.MalformedException e) {
             return failure(Result.INVALID, CANNOT_UNDERSTAND, e.getMessage(), in);
         } catch (IOException | DicomException | RuntimeException e) {
@@ -164,7 +174,7 @@ public class IngestService {
             if (!existing.storagePath().equals(relativePath)) {
                 store.deleteQuietly(published); // different content: keep only the stored object's file
             }
-            return existingOutcome(existing, temp, sopClass, study);
+            return existingOutcome(existing, layout, temp, sopClass, study);
         } catch (SQLException e) {
             LOG.errorf(e, "Index unavailable while storing %s", sopInstance);
             return new IngestOutcome(Result.FAILED, OUT_OF_RESOURCES, "index database unavailable: " + e.getMessage(),
@@ -176,15 +186,37 @@ public class IngestService {
         }
     }
 
-    private static IngestOutcome existingOutcome(StoredInstance existing, TempObject temp, String sopClass,
-            String study) {
-        if (existing.sha256().equals(temp.sha256())) {
-            return new IngestOutcome(Result.ALREADY_STORED, SUCCESS, null, sopClass, existing.sopInstanceUid(), study,
-                    existing.seriesInstanceUid());
+    /**
+     * The answer to an object whose SOP Instance UID is stored already: success when it is the same object (same
+     * transfer syntax, same data set digest), else a conflict.
+     */
+    private IngestOutcome existingOutcome(StoredInstance existing, DicomStructure.Layout layout, TempObject temp,
+            String sopClass, String study) throws SQLException, IOException {
+        if (!existing.transferSyntaxUid().equals(layout.transferSyntaxUid())) {
+            return new IngestOutcome(Result.CONFLICT, DUPLICATE_SOP_INSTANCE,
+                    "this UID is stored in another transfer syntax; it is kept", sopClass,
+                    existing.sopInstanceUid(), study, existing.seriesInstanceUid());
         }
-        return new IngestOutcome(Result.CONFLICT, DUPLICATE_SOP_INSTANCE,
-                "a different object is already stored under this SOP Instance UID; it is kept", sopClass,
-                existing.sopInstanceUid(), study, existing.seriesInstanceUid());
+        if (!storedDataSetSha256(existing).equals(temp.dataSetSha256())) {
+            return new IngestOutcome(Result.CONFLICT, DUPLICATE_SOP_INSTANCE,
+                    "a different object is already stored under this SOP Instance UID; it is kept", sopClass,
+                    existing.sopInstanceUid(), study, existing.seriesInstanceUid());
+        }
+        return new IngestOutcome(Result.ALREADY_STORED, SUCCESS, null, sopClass, existing.sopInstanceUid(), study,
+                existing.seriesInstanceUid());
+    }
+
+    /**
+     * The stored instance's data set digest; for a row indexed before the digest was (db/migrations/V6), taken
+     * from its file once and recorded.
+     */
+    private String storedDataSetSha256(StoredInstance existing) throws SQLException, IOException {
+        if (existing.dataSetSha256() != null) {
+            return existing.dataSetSha256();
+        }
+        String digest = store.dataSetSha256(existing.storagePath(), existing.dataSetOffset());
+        index.recordDataSetSha256(existing.sopInstanceUid(), digest);
+        return digest;
     }
 
     /** UIDs the index needs must be present, and what the request or file meta claims must match the data set. */
@@ -285,7 +317,7 @@ public class IngestService {
                 integer(list, TagFromName.Columns), integer(list, TagFromName.NumberOfFrames),
                 layout.transferSyntaxUid(), temp.size(), temp.sha256(), relativePath,
                 layout.datasetOffset(), layout.pixelDataOffset(), layout.pixelDataLength(), json.toString(),
-                in.via().name(), in.callingAeTitle() == null ? "" : in.callingAeTitle());
+                in.via().name(), in.callingAeTitle() == null ? "" : in.callingAeTitle(), temp.dataSetSha256());
     }
 
     private static String text(AttributeList list, AttributeTag tag) {

@@ -184,7 +184,8 @@ class AnalysisPipelineIT {
         assertTrue(kept >= 1, "the objects stored before the kill were kept, not written again");
         // Every indexed object has its file. The kill may also leave the file of the one object whose rename had
         // happened and whose index row had not committed: unreferenced, so never served (the store's documented
-        // crash leftover), and nothing more.
+        // crash leftover, which reconciliation removes once older than GLASSBOX_STORE_ORPHAN_AGE, an hour, so it is
+        // still there now), and nothing more.
         Path data = servers.work().resolve("data");
         List<String> indexed = servers.strings("SELECT storage_path FROM instance");
         assertEquals(images * 4L, indexed.size());
