@@ -105,8 +105,10 @@ public class PluginRegistry {
     public DiagnosticPlugin opened(InstalledPlugin installed) throws PluginException {
         DiagnosticPlugin plugin = installed.plugin();
         if (plugin == null) {
-            throw new PluginException(installed.location() + " is " + installed.status() + ": "
-                    + String.join("; ", installed.errors()));
+            // a job's error is shown by the open /api/jobs and results routes: the plugin by its file name, and no
+            // directories (as /api/plugins shows it; the start-up log has the full path)
+            throw new PluginException(PluginView.withoutDirectories(installed.location().getFileName() + " is "
+                    + installed.status() + ": " + String.join("; ", installed.errors())));
         }
         synchronized (installed) {
             if (opened.contains(installed)) {

@@ -2,9 +2,13 @@ package io.glassbox.server.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.glassbox.plugin.api.PluginException;
 import io.glassbox.server.config.GlassboxConfig;
+import io.glassbox.server.plugins.InstalledPlugin;
+import io.glassbox.server.plugins.PluginRegistry;
 import io.glassbox.server.testing.Http;
 import io.glassbox.server.testing.Http.Reply;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -29,6 +33,9 @@ class OpenEndpointsTest {
     @Inject
     GlassboxConfig config;
 
+    @Inject
+    PluginRegistry plugins;
+
     private String get(String path) {
         Reply r = Http.get(root.toString().replaceAll("/$", "") + path, null);
         assertEquals(200, r.status(), r::toString);
@@ -52,5 +59,17 @@ class OpenEndpointsTest {
         assertTrue(body.contains("corrupt-plugin.jar"), body);
         assertFalse(body.contains(Path.of("").toAbsolutePath().toString()), body);
         assertFalse(ABSOLUTE_PATH.matcher(body).find(), () -> "an absolute path in " + body);
+    }
+
+    /** A job for a broken plugin fails with this message, and /api/jobs and the study results show it. */
+    @Test
+    void aBrokenPluginsJobErrorNamesItByFileName() {
+        InstalledPlugin corrupt = plugins.all().stream()
+                .filter(p -> p.location().getFileName().toString().equals("corrupt-plugin.jar")).findFirst()
+                .orElseThrow();
+        String message = assertThrows(PluginException.class, () -> plugins.opened(corrupt)).getMessage();
+        assertTrue(message.startsWith("corrupt-plugin.jar is "), message);
+        assertFalse(message.contains(Path.of("").toAbsolutePath().toString()), message);
+        assertFalse(ABSOLUTE_PATH.matcher(message).find(), () -> "an absolute path in " + message);
     }
 }
