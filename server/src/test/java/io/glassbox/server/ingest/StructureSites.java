@@ -45,23 +45,28 @@ final class StructureSites {
         return s.sites;
     }
 
-    /** The Transfer Syntax UID (0002,0010) of the file meta information (explicit VR little endian). */
+    /** The Transfer Syntax UID (0002,0010) of the file meta information. */
     static String transferSyntax(byte[] file) {
+        return metaText(file, 0x0010);
+    }
+
+    /** A text element (0002,{@code element}) of the file meta information (always explicit VR little endian). */
+    static String metaText(byte[] file, int element) {
         int end = Part10.dataSetOffset(file);
         int at = 132;
         while (at < end) {
-            int element = (file[at + 2] & 0xFF) | (file[at + 3] & 0xFF) << 8;
+            int found = (file[at + 2] & 0xFF) | (file[at + 3] & 0xFF) << 8;
             String vr = new String(file, at + 4, 2, StandardCharsets.US_ASCII);
             int header = LONG_LENGTH_VRS.contains(vr) ? 12 : 8;
             int length = header == 12 ? (int) ((file[at + 8] & 0xFFL) | (file[at + 9] & 0xFFL) << 8
                     | (file[at + 10] & 0xFFL) << 16 | (file[at + 11] & 0xFFL) << 24)
                     : (file[at + 6] & 0xFF) | (file[at + 7] & 0xFF) << 8;
-            if (element == 0x0010) {
+            if (found == element) {
                 return new String(file, at + header, length, StandardCharsets.US_ASCII).replace("\0", "").trim();
             }
             at += header + length;
         }
-        throw new IllegalArgumentException("no transfer syntax in the file meta information");
+        throw new IllegalArgumentException(String.format("no (0002,%04X) in the file meta information", element));
     }
 
     private void elements(int end, boolean delimited, int depth) {
