@@ -67,17 +67,44 @@ class DicomStructureTest {
 
     @Test
     void whateverDcmdumpRefusesTheCheckRefuses(@TempDir Path dir) throws Exception {
-        Random random = new Random(SEED);
-        int total = 0;
-        int refusedByDcmdump = 0;
-        int refusedOnlyByCheck = 0;
-        List<String> missed = new ArrayList<>();
+        Differential d = new Differential(dir, new Random(SEED));
         for (String source : MUTATION_SOURCES) {
-            Path original = TestCorpus.file(source);
-            assertTrue(!dcmdumpRejects(original), "dcmdump refuses the unmutated " + source);
-            assertDoesNotThrow(() -> DicomStructure.check(original), source);
-            byte[] good = Files.readAllBytes(original);
+            d.mutate(source, MUTATIONS_PER_SOURCE, false);
+        }
+        d.assertAgreement(300);
+    }
+
+    /** The same mutations in a deflated data set (explicit VR little endian, then deflated, PS3.5 A.5). */
+    @Test
+    void whateverDcmdumpRefusesInADeflatedDataSetTheCheckRefuses(@TempDir Path dir) throws Exception {
+        Differential d = new Differential(dir, new Random(SEED));
+        for (String source : List.of("reportsi.dcm", "test-SR.dcm")) {
+            d.mutate(source, 30, true);
+        }
+        d.assertAgreement(60);
+    }
+
+    /** Mutates corpus files, asks dcmdump and the check about each, and keeps count of where they disagree. */
+    private static final class Differential {
+        final Path dir;
+        final Random random;
+        int total;
+        int refusedByDcmdump;
+        int refusedOnlyByCheck;
+        final List<String> missed = new ArrayList<>();
+
+        Differential(Path dir, Random random) {
+            this.dir = dir;
+            this.random = random;
+        }
+
+        void mutate(String source, int count, boolean deflate) throws Exception {
+            byte[] good = Files.readAllBytes(TestCorpus.file(source));
             String ts = StructureSites.transferSyntax(good);
+            Path original = dir.resolve("original_" + source);
+            Files.write(original, deflate ? Deflated.of(good) : good);
+            assertTrue(!dcmdumpRejects(original), "dcmdump refuses the unmutated " + original);
+            assertDoesNotThrow(() -> DicomStructure.check(original), source);
             List<StructureSites.Site> sites = StructureSites.of(good, ts);
             assertTrue(sites.size() >= 4, source + " has too few sequence sites: " + sites.size());
             List<Mutation> candidates = new ArrayList<>();
@@ -85,10 +112,10 @@ class DicomStructureTest {
                 candidates.addAll(Mutation.at(site, good.length));
             }
             Collections.shuffle(candidates, random);
-            for (Mutation m : candidates.subList(0, Math.min(MUTATIONS_PER_SOURCE, candidates.size()))) {
+            for (Mutation m : candidates.subList(0, Math.min(count, candidates.size()))) {
                 byte[] bad = m.apply(good);
                 Path file = dir.resolve(String.format("%03d_%s", total++, source));
-                Files.write(file, bad);
+                Files.write(file, deflate ? Deflated.of(bad) : bad);
                 boolean dcmtkRefuses = dcmdumpRejects(file);
                 boolean checkRefuses;
                 try {
@@ -102,18 +129,21 @@ class DicomStructureTest {
                 if (dcmtkRefuses) {
                     refusedByDcmdump++;
                     if (!checkRefuses) {
-                        missed.add(source + " " + m);
+                        missed.add(source + (deflate ? " deflated " : " ") + m);
                     }
                 } else if (checkRefuses) {
                     refusedOnlyByCheck++;
                 }
             }
         }
-        System.out.printf("structure mutations: %d, refused by dcmdump %d, refused only by the check %d, missed %d%n",
-                total, refusedByDcmdump, refusedOnlyByCheck, missed.size());
-        assertTrue(total >= 300, "too few mutations: " + total);
-        assertTrue(refusedByDcmdump >= total / 3, "too few mutations broke the structure: " + refusedByDcmdump);
-        assertEquals(List.of(), missed, "acknowledged what dcmdump refuses");
+
+        void assertAgreement(int atLeast) {
+            System.out.printf("structure mutations: %d, refused by dcmdump %d, refused only by the check %d, "
+                    + "missed %d%n", total, refusedByDcmdump, refusedOnlyByCheck, missed.size());
+            assertTrue(total >= atLeast, "too few mutations: " + total);
+            assertTrue(refusedByDcmdump >= total / 3, "too few mutations broke the structure: " + refusedByDcmdump);
+            assertEquals(List.of(), missed, "acknowledged what dcmdump refuses");
+        }
     }
 
     /** One structural change: a length field changed by a delta or set to a value, a delimiter removed, a cut. */
