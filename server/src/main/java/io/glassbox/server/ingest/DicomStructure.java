@@ -99,24 +99,14 @@ public final class DicomStructure {
             walk = new Walk(new Reader(inflated, Long.MAX_VALUE, false, false), false);
         } else {
             r.bigEndian = ts.equals(EXPLICIT_VR_BE);
-            r.implicit = ts.equals(IMPLICIT_VR_LE) || (!r.bigEndian && startsImplicit(r.in));
+            // A data set is read in the transfer syntax its meta declares, as dcmtk reads it: one declared explicit
+            // VR but written in implicit VR (pydicom's SC_rgb_jpeg.dcm) is refused at its first element, not
+            // guessed at (PixelMed's guessing then fails further on).
+            r.implicit = ts.equals(IMPLICIT_VR_LE);
             walk = new Walk(r, true);
         }
         walk.elements(walk.r.size, false, 0);
         return new Layout(ts, datasetOffset, walk.pixelOffset, walk.pixelLength, walk.pixelVr, walk.pixelTag);
-    }
-
-    /**
-     * Whether a data set declared explicit VR little endian really starts in implicit VR: the two bytes after the
-     * first tag are not a VR. Writers that get this wrong exist (pydicom's SC_rgb_jpeg.dcm); pydicom and PixelMed
-     * read such files by the same test, so Glassbox stores them rather than refusing a modality's images.
-     */
-    private static boolean startsImplicit(InputStream in) throws IOException {
-        in.mark(6);
-        byte[] b = new byte[6];
-        int n = in.readNBytes(b, 0, 6);
-        in.reset();
-        return n == 6 && !VRS.contains(new String(b, 4, 2, StandardCharsets.US_ASCII));
     }
 
     /** Reads group 0002 (always explicit VR little endian) and returns the transfer syntax UID. */

@@ -49,6 +49,16 @@ class DicomStructureTest {
         assertTrue(e.getMessage().contains("(at byte "), e.getMessage());
     }
 
+    /** Found by DicomStructureFuzzTest: accepted by the check, refused by dcmdump, unreadable for PixelMed. */
+    @Test
+    void aDataSetDeclaredExplicitButWrittenImplicitIsRefused() {
+        Path file = TestCorpus.file("SC_rgb_jpeg.dcm");
+        assertTrue(dcmdumpRejects(file), "dcmdump reads " + file);
+        DicomStructure.MalformedException e = assertThrows(DicomStructure.MalformedException.class,
+                () -> DicomStructure.check(file));
+        assertTrue(e.getMessage().contains("unknown VR"), e.getMessage());
+    }
+
     static List<String> corpus() {
         return TestCorpus.withPixelData();
     }
