@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Checks that a Part 10 file is well-formed to its last byte, element by element, and finds where its data set and
@@ -105,7 +106,12 @@ public final class DicomStructure {
             r.implicit = ts.equals(IMPLICIT_VR_LE);
             walk = new Walk(r, true);
         }
-        walk.elements(walk.r.size, false, 0);
+        try {
+            walk.elements(walk.r.size, false, 0);
+        } catch (ZipException | EOFException e) {
+            // only the inflater throws these: the deflated data set is not a whole, valid deflate stream
+            throw new MalformedException("the deflated data set cannot be inflated: " + e.getMessage());
+        }
         return new Layout(ts, datasetOffset, walk.pixelOffset, walk.pixelLength, walk.pixelVr, walk.pixelTag);
     }
 

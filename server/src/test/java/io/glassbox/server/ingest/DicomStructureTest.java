@@ -59,6 +59,23 @@ class DicomStructureTest {
         assertTrue(e.getMessage().contains("unknown VR"), e.getMessage());
     }
 
+    /** A deflate stream cut short or corrupted is a refusal like any other, not an I/O error. */
+    @Test
+    void aBrokenDeflateStreamIsRefused(@TempDir Path dir) throws Exception {
+        byte[] deflated = Deflated.of(Files.readAllBytes(TestCorpus.file("reportsi.dcm")));
+        int dataSet = io.glassbox.server.testing.Part10.dataSetOffset(deflated);
+        byte[] cut = Arrays.copyOf(deflated, dataSet + (deflated.length - dataSet) / 2);
+        byte[] corrupted = deflated.clone();
+        for (int k = dataSet + 10; k < dataSet + 40; k++) {
+            corrupted[k] = (byte) 0xFF;
+        }
+        for (byte[] broken : List.of(cut, corrupted)) {
+            Path file = Files.write(dir.resolve("broken.dcm"), broken);
+            assertTrue(dcmdumpRejects(file));
+            assertThrows(DicomStructure.MalformedException.class, () -> DicomStructure.check(file));
+        }
+    }
+
     static List<String> corpus() {
         return TestCorpus.withPixelData();
     }
