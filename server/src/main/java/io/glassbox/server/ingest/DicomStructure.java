@@ -131,7 +131,7 @@ public final class DicomStructure {
             }
             int tag = r.tag();
             String vr = r.vr(tag);
-            long length = LONG_LENGTH_VRS.contains(vr) ? r.skipReservedAndReadU32() : r.u16();
+            long length = LONG_LENGTH_VRS.contains(vr) ? r.reservedThenU32(tag) : r.u16();
             if (length == UNDEFINED || length > 65536) {
                 throw new MalformedException(String.format("file meta element (%04X,%04X) has an implausible length %d",
                         tag >>> 16, tag & 0xFFFF, length));
@@ -202,7 +202,7 @@ public final class DicomStructure {
                     length = r.u32();
                 } else {
                     explicitVr = r.vr(tag);
-                    length = LONG_LENGTH_VRS.contains(explicitVr) ? r.skipReservedAndReadU32() : r.u16();
+                    length = LONG_LENGTH_VRS.contains(explicitVr) ? r.reservedThenU32(tag) : r.u16();
                 }
                 if (r.position > end) {
                     throw r.malformed(String.format("the header of %s runs past the end of its item", name(tag)),
@@ -421,8 +421,16 @@ public final class DicomStructure {
             return v;
         }
 
-        long skipReservedAndReadU32() throws IOException, MalformedException {
+        /**
+         * The two reserved bytes after a VR with a 32-bit length, which PS3.5 7.1.2 says shall be 0000H, then the
+         * length. Other values are refused: dcmtk ignores them but PixelMed, which reads the object next, does not.
+         */
+        long reservedThenU32(int tag) throws IOException, MalformedException {
             fill(2);
+            if (scratch[0] != 0 || scratch[1] != 0) {
+                throw malformed(String.format("the reserved bytes of (%04X,%04X) are %02X%02X, not 0000H",
+                        tag >>> 16, tag & 0xFFFF, scratch[0] & 0xFF, scratch[1] & 0xFF), position - 2);
+            }
             return u32();
         }
 

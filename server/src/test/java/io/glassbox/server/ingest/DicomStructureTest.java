@@ -76,6 +76,16 @@ class DicomStructureTest {
         }
     }
 
+    /** Found by DicomStructureFuzzTest: dcmtk ignores them, PixelMed then fails on the sequence. */
+    @Test
+    void reservedBytesOtherThanZeroAreRefused() throws Exception {
+        Path file = Path.of("src/test/resources/io/glassbox/server/ingest/DicomStructureFuzzTestInputs/"
+                + "structureCheck/sequence_reserved_bytes_not_zero.dcm");
+        DicomStructure.MalformedException e = assertThrows(DicomStructure.MalformedException.class,
+                () -> DicomStructure.check(file));
+        assertTrue(e.getMessage().contains("reserved bytes of (300A,00B6) are FAFF"), e.getMessage());
+    }
+
     static List<String> corpus() {
         return TestCorpus.withPixelData();
     }
