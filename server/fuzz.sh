@@ -50,7 +50,7 @@ for harness in "${harnesses[@]}"; do
     # Only Glassbox's own classes are instrumented for coverage (PixelMed is exercised, not steered by).
     if java -Xmx"$HEAP" -cp "$classpath" com.code_intelligence.jazzer.Jazzer \
         --target_class="$class" --instrumentation_includes='io.glassbox.**' \
-        -max_len="$MAX_LEN" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+        --keep_going="${FUZZ_KEEP_GOING:-10}" -max_len="$MAX_LEN" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
         -artifact_prefix="$findings/" "${seeds[@]}" >"target/fuzz/$harness.log" 2>&1; then
         echo "   no finding"
     else
