@@ -287,12 +287,16 @@ final class QidoMatching {
 
     /** Code strings: a comma-separated list matches any of its values (each exact or with wildcards). */
     private static String anyOf(String value, String expr, List<Object> params) {
-        List<String> conditions = new ArrayList<>();
+        List<String> alternatives = new ArrayList<>();
         for (String v : value.split("[,\\\\]")) {
             String one = v.trim();
             if (one.isEmpty() || one.equals("*")) {
-                return null;
+                return null; // decided before any parameter is added: a dropped condition must leave none behind
             }
+            alternatives.add(one);
+        }
+        List<String> conditions = new ArrayList<>();
+        for (String one : alternatives) {
             conditions.add(text(one, expr, params));
         }
         return conditions.size() == 1 ? conditions.get(0) : "(" + String.join(" OR ", conditions) + ")";

@@ -1,5 +1,8 @@
 package io.glassbox.server.ingest;
 
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.DicomDictionary;
+import com.pixelmed.dicom.ValueRepresentation;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -10,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Checks that a Part 10 file is well-formed to its last byte, element by element, and finds where its data set and
@@ -96,24 +100,19 @@ public final class DicomStructure {
             walk = new Walk(new Reader(inflated, Long.MAX_VALUE, false, false), false);
         } else {
             r.bigEndian = ts.equals(EXPLICIT_VR_BE);
-            r.implicit = ts.equals(IMPLICIT_VR_LE) || (!r.bigEndian && startsImplicit(r.in));
+            // A data set is read in the transfer syntax its meta declares, as dcmtk reads it: one declared explicit
+            // VR but written in implicit VR (pydicom's SC_rgb_jpeg.dcm) is refused at its first element, not
+            // guessed at (PixelMed's guessing then fails further on).
+            r.implicit = ts.equals(IMPLICIT_VR_LE);
             walk = new Walk(r, true);
         }
-        walk.elements(Long.MAX_VALUE, 0, false);
+        try {
+            walk.elements(walk.r.size, false, 0);
+        } catch (ZipException | EOFException e) {
+            // only the inflater throws these: the deflated data set is not a whole, valid deflate stream
+            throw new MalformedException("the deflated data set cannot be inflated: " + e.getMessage());
+        }
         return new Layout(ts, datasetOffset, walk.pixelOffset, walk.pixelLength, walk.pixelVr, walk.pixelTag);
-    }
-
-    /**
-     * Whether a data set declared explicit VR little endian really starts in implicit VR: the two bytes after the
-     * first tag are not a VR. Writers that get this wrong exist (pydicom's SC_rgb_jpeg.dcm); pydicom and PixelMed
-     * read such files by the same test, so Glassbox stores them rather than refusing a modality's images.
-     */
-    private static boolean startsImplicit(InputStream in) throws IOException {
-        in.mark(6);
-        byte[] b = new byte[6];
-        int n = in.readNBytes(b, 0, 6);
-        in.reset();
-        return n == 6 && !VRS.contains(new String(b, 4, 2, StandardCharsets.US_ASCII));
     }
 
     /** Reads group 0002 (always explicit VR little endian) and returns the transfer syntax UID. */
@@ -132,7 +131,7 @@ public final class DicomStructure {
             }
             int tag = r.tag();
             String vr = r.vr(tag);
-            long length = LONG_LENGTH_VRS.contains(vr) ? r.skipReservedAndReadU32() : r.u16();
+            long length = LONG_LENGTH_VRS.contains(vr) ? r.reservedThenU32(tag) : r.u16();
             if (length == UNDEFINED || length > 65536) {
                 throw new MalformedException(String.format("file meta element (%04X,%04X) has an implausible length %d",
                         tag >>> 16, tag & 0xFFFF, length));
@@ -144,6 +143,15 @@ public final class DicomStructure {
         }
     }
 
+    /**
+     * One walk over the data set, holding every container to its bounds (PS3.5 7.5): a defined-length sequence or
+     * item ends exactly at its declared length and nothing inside it (element header, value, nested item) may run
+     * past that end; an undefined-length item ends at its item delimiter and an undefined-length sequence at its
+     * sequence delimiter, and either must come before the end of whatever encloses it (the end of the file at top
+     * level). Undefined length is allowed only where PS3.5 7.1 allows it: sequences (SQ, or in implicit VR a tag
+     * whose dictionary VR is SQ, or one the dictionary does not know, which dcmtk also reads as a sequence), UN
+     * holding a sequence in implicit VR little endian (PS3.5 6.2.2), and encapsulated Pixel Data (A.4).
+     */
     private static final class Walk {
         final Reader r;
         final boolean offsetsMeaningful;
@@ -158,117 +166,174 @@ public final class DicomStructure {
         }
 
         /**
-         * Reads elements until {@code end} (a position) is reached, or, when {@code untilItemDelimiter}, until an
-         * item delimiter; at top level ({@code end == MAX_VALUE}, depth 0) the end of the stream is the end.
+         * Reads the data elements of the data set ({@code depth} 0) or of one item. When {@code delimited} the
+         * item has undefined length and ends at its item delimiter, which must come before {@code end} (the end of
+         * the enclosing container); otherwise the elements must fill exactly up to {@code end}. At top level the
+         * end of the stream also ends the data set (a deflated stream's length is not known in advance).
          */
-        void elements(long end, int depth, boolean untilItemDelimiter) throws IOException, MalformedException {
-            while (r.position < end) {
-                if (depth == 0 && !untilItemDelimiter && r.atEof()) {
+        void elements(long end, boolean delimited, int depth) throws IOException, MalformedException {
+            while (true) {
+                if (!delimited && r.position == end) {
+                    return;
+                }
+                if (depth == 0 && !delimited && r.atEof()) {
                     return;
                 }
                 long elementStart = r.position;
+                if (elementStart + 8 > end) {
+                    throw r.malformed(delimited
+                            ? "an item of undefined length has no item delimiter before the end of what holds it"
+                            : "an element header runs past the end of its item", elementStart);
+                }
                 int tag = r.tag();
                 if (tag == ITEM_DELIMITER) {
                     r.u32();
-                    if (untilItemDelimiter) {
+                    if (delimited) {
                         return;
                     }
-                    throw r.malformed("an item delimiter outside an item", elementStart);
+                    throw r.malformed("an item delimiter outside an item of undefined length", elementStart);
                 }
                 if (tag == ITEM || tag == SEQUENCE_DELIMITER) {
-                    throw r.malformed(String.format("unexpected (%04X,%04X) among data elements", tag >>> 16,
-                            tag & 0xFFFF), elementStart);
+                    throw r.malformed(String.format("unexpected %s among data elements", name(tag)), elementStart);
                 }
-                String vr;
+                String explicitVr = null;
                 long length;
                 if (r.implicit) {
-                    vr = null;
                     length = r.u32();
                 } else {
-                    vr = r.vr(tag);
-                    length = LONG_LENGTH_VRS.contains(vr) ? r.skipReservedAndReadU32() : r.u16();
+                    explicitVr = r.vr(tag);
+                    length = LONG_LENGTH_VRS.contains(explicitVr) ? r.reservedThenU32(tag) : r.u16();
                 }
-                boolean topLevelPixelData = depth == 0
-                        && (tag == PIXEL_DATA || tag == FLOAT_PIXEL_DATA || tag == DOUBLE_FLOAT_PIXEL_DATA);
-                if (topLevelPixelData) {
+                if (r.position > end) {
+                    throw r.malformed(String.format("the header of %s runs past the end of its item", name(tag)),
+                            elementStart);
+                }
+                boolean pixelDataTag = tag == PIXEL_DATA || tag == FLOAT_PIXEL_DATA || tag == DOUBLE_FLOAT_PIXEL_DATA;
+                if (depth == 0 && pixelDataTag) {
                     pixelOffset = offsetsMeaningful ? r.position : null;
                     pixelLength = length == UNDEFINED ? -1L : length;
-                    pixelVr = vr != null ? vr : tag == PIXEL_DATA ? "OW" : tag == FLOAT_PIXEL_DATA ? "OF" : "OD";
+                    pixelVr = explicitVr != null ? explicitVr
+                            : tag == PIXEL_DATA ? "OW" : tag == FLOAT_PIXEL_DATA ? "OF" : "OD";
                     pixelTag = tag;
                 }
                 if (length == UNDEFINED) {
-                    if (tag == PIXEL_DATA || ("OB".equals(vr) && depth > 0)) {
-                        fragments(tag);
-                    } else if (vr == null || "SQ".equals(vr) || "UN".equals(vr)) {
-                        // An undefined-length UN is a sequence encoded in implicit VR little endian (PS3.5 6.2.2).
-                        boolean wasImplicit = r.implicit;
-                        boolean wasBig = r.bigEndian;
-                        if ("UN".equals(vr)) {
-                            r.implicit = true;
-                            r.bigEndian = false;
-                        }
-                        items(Long.MAX_VALUE, depth + 1, tag);
-                        r.implicit = wasImplicit;
-                        r.bigEndian = wasBig;
-                    } else {
-                        throw r.malformed(String.format("(%04X,%04X) %s has an undefined length", tag >>> 16,
-                                tag & 0xFFFF, vr), elementStart);
-                    }
-                } else if ("SQ".equals(vr)) {
-                    items(r.position + length, depth + 1, tag);
+                    undefinedLengthValue(tag, explicitVr, end, depth, elementStart);
+                } else if (r.position + length > end) {
+                    throw r.malformed(String.format("%s declares %d bytes, more than the %d left in its %s",
+                            name(tag), length, end - r.position, depth == 0 ? "data set" : "item"), elementStart);
+                } else if (isSequence(tag, explicitVr)) {
+                    items(r.position + length, false, depth + 1, tag);
                 } else {
                     r.skip(length, tag);
                 }
             }
-            if (r.position != end && end != Long.MAX_VALUE) {
-                throw r.malformed("an element runs past the end of its item", r.position);
+        }
+
+        /** The value of an element of undefined length, which must end before {@code end}. */
+        private void undefinedLengthValue(int tag, String explicitVr, long end, int depth, long elementStart)
+                throws IOException, MalformedException {
+            if (tag == PIXEL_DATA && (explicitVr == null || "OB".equals(explicitVr) || "OW".equals(explicitVr))) {
+                fragments(end, tag);
+            } else if ("UN".equals(explicitVr)) {
+                // An undefined-length UN is a sequence whose content is in implicit VR little endian (PS3.5 6.2.2).
+                boolean wasImplicit = r.implicit;
+                boolean wasBig = r.bigEndian;
+                r.implicit = true;
+                r.bigEndian = false;
+                items(end, true, depth + 1, tag);
+                r.implicit = wasImplicit;
+                r.bigEndian = wasBig;
+            } else if (isSequence(tag, explicitVr) || (explicitVr == null && dictionaryVr(tag) == null)) {
+                // Implicit VR: a tag the dictionary does not know (private ones) is read as a sequence, as dcmtk does.
+                items(end, true, depth + 1, tag);
+            } else {
+                String vr = explicitVr != null ? explicitVr : new String(dictionaryVr(tag), StandardCharsets.US_ASCII);
+                throw r.malformed(String.format("%s %s has an undefined length, which only sequences and "
+                        + "encapsulated pixel data may have", name(tag), vr), elementStart);
             }
         }
 
-        /** Sequence items up to {@code end} (defined length) or up to the sequence delimiter. */
-        void items(long end, int depth, int sequenceTag) throws IOException, MalformedException {
+        /**
+         * Sequence items: up to exactly {@code end} (defined length) or, when {@code delimited}, up to the sequence
+         * delimiter, which must come before {@code end}.
+         */
+        void items(long end, boolean delimited, int depth, int sequenceTag) throws IOException, MalformedException {
             if (depth > MAX_DEPTH) {
                 throw r.malformed("sequences nested deeper than " + MAX_DEPTH, r.position);
             }
-            while (r.position < end) {
+            while (true) {
+                if (!delimited && r.position == end) {
+                    return;
+                }
                 long itemStart = r.position;
+                if (itemStart + 8 > end) {
+                    throw r.malformed(String.format(delimited
+                            ? "sequence %s of undefined length has no sequence delimiter before the end of what holds it"
+                            : "an item header runs past the end of sequence %s", name(sequenceTag)), itemStart);
+                }
                 int tag = r.tag();
                 long length = r.u32();
                 if (tag == SEQUENCE_DELIMITER) {
-                    if (end != Long.MAX_VALUE) {
+                    if (!delimited) {
                         throw r.malformed("a sequence delimiter in a sequence of defined length", itemStart);
                     }
                     return;
                 }
                 if (tag != ITEM) {
-                    throw r.malformed(String.format("expected an item in sequence (%04X,%04X), found (%04X,%04X)",
-                            sequenceTag >>> 16, sequenceTag & 0xFFFF, tag >>> 16, tag & 0xFFFF), itemStart);
+                    throw r.malformed(String.format("expected an item in sequence %s, found %s", name(sequenceTag),
+                            name(tag)), itemStart);
                 }
                 if (length == UNDEFINED) {
-                    elements(Long.MAX_VALUE, depth, true);
+                    elements(end, true, depth);
+                } else if (r.position + length > end) {
+                    throw r.malformed(String.format("an item of sequence %s declares %d bytes, more than the %d left "
+                            + "in what holds it", name(sequenceTag), length, end - r.position), itemStart);
                 } else {
-                    elements(r.position + length, depth, false);
+                    elements(r.position + length, false, depth);
                 }
-            }
-            if (end != Long.MAX_VALUE && r.position != end) {
-                throw r.malformed("an item runs past the end of its sequence", r.position);
             }
         }
 
-        /** Encapsulated pixel data: items (offset table, fragments) until the sequence delimiter. */
-        void fragments(int tag) throws IOException, MalformedException {
+        /** Encapsulated pixel data: items (offset table, fragments) until the sequence delimiter, before {@code end}. */
+        void fragments(long end, int tag) throws IOException, MalformedException {
             while (true) {
                 long itemStart = r.position;
+                if (itemStart + 8 > end) {
+                    throw r.malformed("encapsulated pixel data has no sequence delimiter before the end of what "
+                            + "holds it", itemStart);
+                }
                 int itemTag = r.tag();
                 long length = r.u32();
                 if (itemTag == SEQUENCE_DELIMITER) {
                     return;
                 }
-                if (itemTag != ITEM || length == UNDEFINED) {
+                if (itemTag != ITEM || length == UNDEFINED || r.position + length > end) {
                     throw r.malformed("malformed fragment in encapsulated pixel data", itemStart);
                 }
                 r.skip(length, tag);
             }
+        }
+
+        /** Explicit VR SQ, or in implicit VR a tag whose dictionary VR is SQ. */
+        private static boolean isSequence(int tag, String explicitVr) {
+            if (explicitVr != null) {
+                return "SQ".equals(explicitVr);
+            }
+            byte[] vr = dictionaryVr(tag);
+            return vr != null && ValueRepresentation.isSequenceVR(vr);
+        }
+
+        /** The dictionary VR of a standard tag; null for private tags and tags the dictionary does not know. */
+        private static byte[] dictionaryVr(int tag) {
+            if (((tag >>> 16) & 1) == 1) {
+                return null;
+            }
+            return DicomDictionary.StandardDictionary.getValueRepresentationFromTag(
+                    new AttributeTag(tag >>> 16, tag & 0xFFFF));
+        }
+
+        private static String name(int tag) {
+            return String.format("(%04X,%04X)", tag >>> 16, tag & 0xFFFF);
         }
     }
 
@@ -356,8 +421,16 @@ public final class DicomStructure {
             return v;
         }
 
-        long skipReservedAndReadU32() throws IOException, MalformedException {
+        /**
+         * The two reserved bytes after a VR with a 32-bit length, which PS3.5 7.1.2 says shall be 0000H, then the
+         * length. Other values are refused: dcmtk ignores them but PixelMed, which reads the object next, does not.
+         */
+        long reservedThenU32(int tag) throws IOException, MalformedException {
             fill(2);
+            if (scratch[0] != 0 || scratch[1] != 0) {
+                throw malformed(String.format("the reserved bytes of (%04X,%04X) are %02X%02X, not 0000H",
+                        tag >>> 16, tag & 0xFFFF, scratch[0] & 0xFF, scratch[1] & 0xFF), position - 2);
+            }
             return u32();
         }
 

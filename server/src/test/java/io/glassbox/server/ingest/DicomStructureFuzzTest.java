@@ -1,0 +1,39 @@
+package io.glassbox.server.ingest;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.DicomInputStream;
+import com.pixelmed.dicom.TagFromName;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+
+/**
+ * Fuzzes the structure check, the gate before an object is acknowledged (docs/fuzzing.md). Rule: for any bytes it
+ * either refuses with {@link DicomStructure.MalformedException} or accepts, nothing else escapes; and what it
+ * accepts PixelMed reads without error, as ingest then does. Regression inputs:
+ * {@code src/test/resources/io/glassbox/server/ingest/DicomStructureFuzzTestInputs/}.
+ */
+public class DicomStructureFuzzTest {
+
+    @FuzzTest
+    void structureCheck(byte[] data) throws Exception {
+        fuzzerTestOneInput(data);
+    }
+
+    /** The property, also the entry point of the standalone driver in server/fuzz.sh. */
+    public static void fuzzerTestOneInput(byte[] data) throws Exception {
+        try {
+            DicomStructure.check(new ByteArrayInputStream(data), data.length);
+        } catch (DicomStructure.MalformedException refused) {
+            return;
+        }
+        AttributeList list = new AttributeList();
+        list.setDecompressPixelData(false);
+        try (DicomInputStream in = new DicomInputStream(new ByteArrayInputStream(data))) {
+            list.read(in, (l, tag, offset) -> l == list && tag.equals(TagFromName.PixelData));
+        } catch (IOException | DicomException e) {
+            throw new AssertionError("the structure check accepted what PixelMed cannot read: " + e, e);
+        }
+    }
+}
