@@ -86,6 +86,48 @@ class DicomStructureTest {
         assertTrue(e.getMessage().contains("reserved bytes of (300A,00B6) are FAFF"), e.getMessage());
     }
 
+    /**
+     * Found by DicomStructureFuzzTest: a File Meta Information Group Length (0002,0000) that does not count the meta
+     * elements after it. PixelMed reads the meta by that count (and every later reader of a stored file is
+     * PixelMed), so the walk and the readers would start the data set at different bytes: refused.
+     */
+    @Test
+    void aFileMetaGroupLengthThatDoesNotCountTheMetaIsRefused(@TempDir Path dir) throws Exception {
+        byte[] original = Files.readAllBytes(TestCorpus.file("CT_small.dcm"));
+        // (0002,0000) UL, 4: the first meta element, its value at bytes 140..143
+        assertEquals("02000000554c0400", java.util.HexFormat.of().formatHex(original, 132, 140));
+        long counted = (original[140] & 0xFFL) | (original[141] & 0xFFL) << 8 | (original[142] & 0xFFL) << 16
+                | (original[143] & 0xFFL) << 24;
+        for (long wrong : new long[] {counted - 2, counted + 2, counted + 1000, 0}) {
+            byte[] mutated = original.clone();
+            mutated[140] = (byte) wrong;
+            mutated[141] = (byte) (wrong >>> 8);
+            mutated[142] = (byte) (wrong >>> 16);
+            mutated[143] = (byte) (wrong >>> 24);
+            Path file = Files.write(dir.resolve("group-length-" + wrong + ".dcm"), mutated);
+            DicomStructure.MalformedException e = assertThrows(DicomStructure.MalformedException.class,
+                    () -> DicomStructure.check(file));
+            assertTrue(e.getMessage().contains("Group Length (0002,0000) is " + wrong + " bytes but the file meta "
+                    + "elements after it take " + counted), e.getMessage());
+        }
+        assertDoesNotThrow(() -> DicomStructure.check(TestCorpus.file("CT_small.dcm")));
+    }
+
+    /** Found by DicomStructureFuzzTest: a file meta element written as a sequence, which dcmdump and PixelMed refuse. */
+    @Test
+    void aFileMetaElementWrittenAsASequenceIsRefused(@TempDir Path dir) throws Exception {
+        byte[] bytes = Files.readAllBytes(TestCorpus.file("CT_small.dcm"));
+        // (0002,0001) File Meta Information Version, OB, right after the group length
+        assertEquals("020001004f42", java.util.HexFormat.of().formatHex(bytes, 144, 150));
+        bytes[148] = 'S';
+        bytes[149] = 'Q';
+        Path file = Files.write(dir.resolve("meta-sequence.dcm"), bytes);
+        assertTrue(dcmdumpRejects(file), "dcmdump reads " + file);
+        DicomStructure.MalformedException e = assertThrows(DicomStructure.MalformedException.class,
+                () -> DicomStructure.check(file));
+        assertTrue(e.getMessage().contains("(0002,0001) is a sequence"), e.getMessage());
+    }
+
     static List<String> corpus() {
         return TestCorpus.withPixelData();
     }
