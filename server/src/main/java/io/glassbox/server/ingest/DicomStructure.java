@@ -117,14 +117,12 @@ public final class DicomStructure {
 
     /**
      * Reads group 0002 (always explicit VR little endian) element by element and returns the transfer syntax UID.
-     * The group ends at the first element of another group. A File Meta Information Group Length (0002,0000) must
-     * count exactly the elements that follow it: PixelMed, which every later reader of a stored file uses, reads
-     * the meta by that count, so a file whose count is wrong would be read from another offset than this walk's.
+     * The group ends at the first element of another group, whatever File Meta Information Group Length (0002,0000)
+     * says: writers that edit a file's meta often leave a stale count (PixelMed does), and dcmtk and PixelMed read
+     * such files.
      */
     private static String readMeta(Reader r) throws IOException, MalformedException {
         String ts = null;
-        long groupLength = -1;
-        long groupStart = -1;
         while (true) {
             r.in.mark(8);
             int b0 = r.in.read();
@@ -134,11 +132,6 @@ public final class DicomStructure {
             int b1 = r.in.read();
             r.in.reset();
             if (b0 != 0x02 || b1 != 0x00) {
-                if (groupLength >= 0 && r.position - groupStart != groupLength) {
-                    throw new MalformedException(String.format("the File Meta Information Group Length (0002,0000) "
-                            + "is %d bytes but the file meta elements after it take %d", groupLength,
-                            r.position - groupStart));
-                }
                 return ts;
             }
             int tag = r.tag();
@@ -156,10 +149,6 @@ public final class DicomStructure {
             byte[] value = r.bytes((int) length, tag);
             if (tag == 0x00020010) {
                 ts = new String(value, StandardCharsets.US_ASCII).replace("\0", "").trim();
-            } else if (tag == 0x00020000 && length == 4 && groupStart < 0) {
-                groupLength = (value[0] & 0xFFL) | (value[1] & 0xFFL) << 8 | (value[2] & 0xFFL) << 16
-                        | (value[3] & 0xFFL) << 24;
-                groupStart = r.position;
             }
         }
     }
