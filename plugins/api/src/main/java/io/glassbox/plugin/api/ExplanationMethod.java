@@ -36,7 +36,7 @@ public enum ExplanationMethod {
         this.gradientBased = gradientBased;
     }
 
-    /** The method's name as its authors and EXPLAINABILITY.md write it ({@code Grad-CAM++}), for readers. */
+    /** The method's name as its authors and docs/explainability.md write it ({@code Grad-CAM++}), for readers. */
     public String displayName() {
         return displayName;
     }
