@@ -1,6 +1,7 @@
 package io.glassbox.explain;
 
 import ai.djl.ndarray.NDArray;
+import io.glassbox.plugin.api.ExplanationMethod;
 
 /**
  * Grad-CAM++ (Chattopadhay et al., 2018): positive gradients weighted by
@@ -16,12 +17,7 @@ public final class GradCamPlusPlus extends ClassActivationMap {
     private static final float EPSILON = 1e-7f;
 
     public GradCamPlusPlus() {
-        super("grad-cam++");
-    }
-
-    @Override
-    public boolean usesGradients() {
-        return true;
+        super(ExplanationMethod.GRAD_CAM_PLUS_PLUS);
     }
 
     @Override

@@ -179,7 +179,7 @@ public final class HyperdenseLesionPlugin implements DiagnosticPlugin {
         }
         List<ClassActivationMap> methods = new ArrayList<>();
         for (ExplanationMethod method : request.methods()) {
-            methods.add(CamMethods.byId(method.id()));
+            methods.add(CamMethods.of(method));
         }
         int[] explicitTargets = new int[request.explainClassIds().size()];
         for (int i = 0; i < explicitTargets.length; i++) {
@@ -222,7 +222,7 @@ public final class HyperdenseLesionPlugin implements DiagnosticPlugin {
                 heatmaps.add(new ArrayList<>());
             }
             for (ClassActivationMap method : methods) {
-                ExplanationMethod apiMethod = ExplanationMethod.fromId(method.id());
+                ExplanationMethod apiMethod = method.method();
                 for (int[] targets : targetSets) {
                     long methodStart = System.nanoTime();
                     CamMaps maps = method.compute(context, targets);
