@@ -3,6 +3,7 @@ package io.glassbox.explain;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.glassbox.plugin.api.ExplanationMethod;
 
 /**
  * Ablation-CAM (Desai and Ramaswamy, 2020), gradient-free: channel {@code k}'s weight is the relative drop of
@@ -18,12 +19,7 @@ public final class AblationCam extends ClassActivationMap {
     private static final long CHUNK_VALUES = 8L << 20;
 
     public AblationCam() {
-        super("ablation-cam");
-    }
-
-    @Override
-    public boolean usesGradients() {
-        return false;
+        super(ExplanationMethod.ABLATION_CAM);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.glassbox.explain;
 
 import ai.djl.ndarray.NDArray;
+import io.glassbox.plugin.api.ExplanationMethod;
 
 /**
  * CAM (Zhou et al., 2016): the weights are the linear classifier's weights of the target class. Needs a head
@@ -9,12 +10,7 @@ import ai.djl.ndarray.NDArray;
 public final class Cam extends ClassActivationMap {
 
     public Cam() {
-        super("cam");
-    }
-
-    @Override
-    public boolean usesGradients() {
-        return false;
+        super(ExplanationMethod.CAM);
     }
 
     @Override

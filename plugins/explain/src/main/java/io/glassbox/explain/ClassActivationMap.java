@@ -1,6 +1,7 @@
 package io.glassbox.explain;
 
 import ai.djl.ndarray.NDArray;
+import io.glassbox.plugin.api.ExplanationMethod;
 
 /**
  * The shared work of every CAM method: {@code map = ReLU(Σ_k w_k ∘ A_k)} over the target layer's channels
@@ -10,19 +11,25 @@ import ai.djl.ndarray.NDArray;
  */
 public abstract class ClassActivationMap {
 
-    private final String id;
+    private final ExplanationMethod method;
 
-    protected ClassActivationMap(String id) {
-        this.id = id;
+    /**
+     * @param method the plugin API's method this class implements: its id, name and whether it needs a gradient
+     *     pass are stated there once, and {@link CamMethods} maps each API method to its class
+     */
+    protected ClassActivationMap(ExplanationMethod method) {
+        this.method = method;
     }
 
-    /** The method's stable name ({@code grad-cam}); the same names as the plugin API's methods. */
+    /** The plugin API's method this class implements. */
+    public final ExplanationMethod method() {
+        return method;
+    }
+
+    /** The method's stable name ({@code grad-cam}), the plugin API's id. */
     public final String id() {
-        return id;
+        return method.id();
     }
-
-    /** Whether the method needs a gradient pass. */
-    public abstract boolean usesGradients();
 
     /** The weights, broadcastable to the activations' {@code N × K × h × w}. */
     protected abstract NDArray weights(ExplanationContext context, int[] targets);
@@ -46,11 +53,11 @@ public abstract class ClassActivationMap {
         for (int i = 0; i < n; i++) {
             System.arraycopy(values, i * plane, maps[i], 0, plane);
         }
-        return new CamMaps(id, context.layerWidth(), context.layerHeight(), maps);
+        return new CamMaps(method.id(), context.layerWidth(), context.layerHeight(), maps);
     }
 
     @Override
     public String toString() {
-        return id;
+        return method.id();
     }
 }

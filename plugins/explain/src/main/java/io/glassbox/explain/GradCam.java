@@ -1,17 +1,13 @@
 package io.glassbox.explain;
 
 import ai.djl.ndarray.NDArray;
+import io.glassbox.plugin.api.ExplanationMethod;
 
 /** Grad-CAM (Selvaraju et al., 2017): each channel weighted by its spatially averaged gradient. */
 public final class GradCam extends ClassActivationMap {
 
     public GradCam() {
-        super("grad-cam");
-    }
-
-    @Override
-    public boolean usesGradients() {
-        return true;
+        super(ExplanationMethod.GRAD_CAM);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.glassbox.explain;
 
 import ai.djl.ndarray.NDArray;
+import io.glassbox.plugin.api.ExplanationMethod;
 
 /**
  * HiResCAM (Draelos and Carin, 2020): gradient × activation element-wise before summing over channels, so the
@@ -10,12 +11,7 @@ import ai.djl.ndarray.NDArray;
 public final class HiResCam extends ClassActivationMap {
 
     public HiResCam() {
-        super("hirescam");
-    }
-
-    @Override
-    public boolean usesGradients() {
-        return true;
+        super(ExplanationMethod.HIRES_CAM);
     }
 
     @Override

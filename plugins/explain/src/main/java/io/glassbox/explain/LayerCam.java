@@ -1,17 +1,13 @@
 package io.glassbox.explain;
 
 import ai.djl.ndarray.NDArray;
+import io.glassbox.plugin.api.ExplanationMethod;
 
 /** LayerCAM (Jiang et al., 2021): positive gradients × activations, element-wise. */
 public final class LayerCam extends ClassActivationMap {
 
     public LayerCam() {
-        super("layercam");
-    }
-
-    @Override
-    public boolean usesGradients() {
-        return true;
+        super(ExplanationMethod.LAYER_CAM);
     }
 
     @Override

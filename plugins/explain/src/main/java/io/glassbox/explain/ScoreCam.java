@@ -3,6 +3,7 @@ package io.glassbox.explain;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.glassbox.plugin.api.ExplanationMethod;
 
 /**
  * Score-CAM (Wang et al., 2020), gradient-free: each channel's map is upsampled to the input, scaled to
@@ -23,13 +24,8 @@ public final class ScoreCam extends ClassActivationMap {
     }
 
     public ScoreCam(int chunkSize) {
-        super("score-cam");
+        super(ExplanationMethod.SCORE_CAM);
         this.chunkSize = chunkSize;
-    }
-
-    @Override
-    public boolean usesGradients() {
-        return false;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.glassbox.explain;
 
 import ai.djl.ndarray.NDArray;
+import io.glassbox.plugin.api.ExplanationMethod;
 
 /** XGrad-CAM (Fu et al., 2020): gradients weighted by the activations normalised by their channel sum. */
 public final class XGradCam extends ClassActivationMap {
@@ -8,12 +9,7 @@ public final class XGradCam extends ClassActivationMap {
     private static final float EPSILON = 1e-7f;
 
     public XGradCam() {
-        super("xgrad-cam");
-    }
-
-    @Override
-    public boolean usesGradients() {
-        return true;
+        super(ExplanationMethod.XGRAD_CAM);
     }
 
     @Override

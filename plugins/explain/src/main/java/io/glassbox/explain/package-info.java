@@ -3,8 +3,9 @@
  * (target layer to class scores).
  *
  * <p>The design follows pytorch-grad-cam's {@code BaseCAM}: {@link io.glassbox.explain.ClassActivationMap}
- * does the shared work (activations, the gradient pass, weighting, ReLU, upsampling, normalisation) and each
- * method only says how it weights the target layer's channels. An {@link io.glassbox.explain.ExplanationContext}
+ * does the shared work (weighting the target layer's channels, summing, ReLU) and returns maps at the target
+ * layer's resolution; each method only says how it weights the channels. {@link io.glassbox.explain.CamMaps}
+ * upsamples a map to the image and optionally normalises it. An {@link io.glassbox.explain.ExplanationContext}
  * holds one batch's activations so that several methods share one forward pass and one gradient pass.
  *
  * <p>Measured DJL pitfalls this package respects: the caller runs each request inside its own

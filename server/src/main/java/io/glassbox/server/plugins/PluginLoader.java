@@ -1,6 +1,7 @@
 package io.glassbox.server.plugins;
 
 import io.glassbox.plugin.api.DiagnosticPlugin;
+import io.glassbox.plugin.api.PluginApi;
 import io.glassbox.plugin.api.PluginManifest;
 import java.io.Closeable;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.jar.JarFile;
@@ -133,8 +135,17 @@ public final class PluginLoader implements Closeable {
             return InstalledPlugin.failed(entry, source, List.of(provider.type().getName() + " returned no manifest"));
         }
         List<String> problems = manifest.problems();
-        PluginStatus status = problems.isEmpty() ? PluginStatus.AVAILABLE : PluginStatus.INVALID;
-        return new InstalledPlugin(entry, source, status, problems, manifest, plugin, loader);
+        if (!problems.isEmpty()) {
+            return new InstalledPlugin(entry, source, PluginStatus.INVALID, problems, manifest, plugin, loader);
+        }
+        // checked with the manifest, before the plugin is ever opened: a plugin built against an API this server
+        // does not provide could fail anywhere later, with a linkage error far from its cause
+        Optional<String> incompatibility = PluginApi.incompatibility(manifest.apiVersion());
+        if (incompatibility.isPresent()) {
+            return new InstalledPlugin(entry, source, PluginStatus.INCOMPATIBLE, List.of(incompatibility.get()),
+                    manifest, plugin, loader);
+        }
+        return new InstalledPlugin(entry, source, PluginStatus.AVAILABLE, List.of(), manifest, plugin, loader);
     }
 
     /**

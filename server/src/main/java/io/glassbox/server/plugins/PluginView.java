@@ -18,7 +18,7 @@ public record PluginView(String id, String version, String status, String source
     /** The manifest, flattened for JSON. */
     public record Manifest(String id, String name, String version, String vendor, String intendedUse,
                            String regulatoryStatus, Accepts accepts, Input input, List<OutputClassView> outputClasses,
-                           Explanations explanations, Resources resources, String modelDigest) {
+                           Explanations explanations, Resources resources, String modelDigest, String apiVersion) {
     }
 
     public record Accepts(List<String> modalities, List<String> sopClassUids, List<String> bodyParts,
@@ -81,7 +81,7 @@ public record PluginView(String id, String version, String status, String source
                 m.regulatoryStatus() == null ? null : lower(m.regulatoryStatus()), accepts, input,
                 m.outputClasses().stream().map(c -> new OutputClassView(c.id(), c.displayName(), c.finding(),
                         c.concept())).toList(),
-                explanations, resources, m.modelDigest());
+                explanations, resources, m.modelDigest(), m.apiVersion());
     }
 
     private static List<String> sorted(java.util.Set<String> values) {

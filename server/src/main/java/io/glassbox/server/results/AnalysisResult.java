@@ -58,7 +58,7 @@ public record AnalysisResult(
     }
 
     /**
-     * @param method      the explanation method as named in EXPLAINABILITY.md ("Grad-CAM", "Score-CAM", …)
+     * @param method      the explanation method as named in docs/explainability.md ("Grad-CAM", "Score-CAM", …)
      * @param targetLayer the layer whose activations it explains ("features.7")
      */
     public record Explanation(String method, String targetLayer) {

@@ -32,6 +32,16 @@ final class FixturePlugins {
      * {@code score}.
      */
     static String echoPlugin(String id, String version, String nameExpression, double score, String constructorBody) {
+        return echoPlugin(id, version, nameExpression, score, constructorBody, "PluginApi.VERSION");
+    }
+
+    /**
+     * As {@link #echoPlugin(String, String, String, double, String)}, stating the plugin API version
+     * {@code apiVersionExpression} (Java code: {@code PluginApi.VERSION}, the API it is compiled against, or a
+     * literal such as {@code "2.0"} to stand for a plugin built against another API).
+     */
+    static String echoPlugin(String id, String version, String nameExpression, double score, String constructorBody,
+                             String apiVersionExpression) {
         return """
                 package fixture;
 
@@ -48,7 +58,7 @@ final class FixturePlugins {
                                 List.of(new OutputClass("finding", "Finding", true,
                                         new Concept("FIXTURE", "99FIXTURE", "Fixture finding"))),
                                 ExplanationOffer.none(),
-                                new ResourceNeeds(Set.of(ComputeDevice.Kind.CPU), 0, 1), null);
+                                new ResourceNeeds(Set.of(ComputeDevice.Kind.CPU), 0, 1), null, %s);
                     }
                     public void open(PluginConfiguration configuration, ComputeDevice device) { }
                     public List<ImageResult> analyse(List<DecodedImage> images, AnalysisRequest request) {
@@ -61,7 +71,8 @@ final class FixturePlugins {
                     }
                     public void close() { }
                 }
-                """.formatted(constructorBody, id, nameExpression, version, Double.toString(score));
+                """.formatted(constructorBody, id, nameExpression, version, apiVersionExpression,
+                Double.toString(score));
     }
 
     /** Compiles {@code sources} (class name → source) and writes them, with a service file if given, to a jar. */

@@ -11,6 +11,7 @@ import io.glassbox.plugin.api.DecodedImage;
 import io.glassbox.plugin.api.DiagnosticPlugin;
 import io.glassbox.plugin.api.ImageAttributes;
 import io.glassbox.plugin.api.ImageResult;
+import io.glassbox.plugin.api.PluginApi;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,6 +123,58 @@ class PluginLoaderTest {
         assertNull(found.get(1).plugin());
         assertTrue(found.get(1).errors().get(0).contains("already installed from " + found.get(0).location()),
                 found.get(1).errors().toString());
+    }
+
+    @Test
+    void aPluginBuiltAgainstAnotherApiIsRefusedWithTheReasonAndOneBuiltAgainstThisApiLoads() throws Exception {
+        String[] host = PluginApi.VERSION.split("\\.");
+        int major = Integer.parseInt(host[0]);
+        int minor = Integer.parseInt(host[1]);
+        FixturePlugins.jar(plugins.resolve("a-this-api.jar"), Map.of(ECHO, FixturePlugins.echoPlugin(
+                "fixture.current", "1.0.0", "\"Current\"", 0.5, "", "PluginApi.VERSION")), ECHO);
+        FixturePlugins.jar(plugins.resolve("b-older-minor.jar"), Map.of(ECHO, FixturePlugins.echoPlugin(
+                "fixture.older", "1.0.0", "\"Older\"", 0.5, "", "\"" + major + ".0\"")), ECHO);
+        FixturePlugins.jar(plugins.resolve("c-next-major.jar"), Map.of(ECHO, FixturePlugins.echoPlugin(
+                "fixture.next-major", "1.0.0", "\"Next major\"", 0.5, "", "\"" + (major + 1) + ".0\"")), ECHO);
+        FixturePlugins.jar(plugins.resolve("d-newer-minor.jar"), Map.of(ECHO, FixturePlugins.echoPlugin(
+                "fixture.newer-minor", "1.0.0", "\"Newer minor\"", 0.5, "", "\"" + major + "." + (minor + 1) + "\"")),
+                ECHO);
+        FixturePlugins.jar(plugins.resolve("e-no-api-version.jar"), Map.of(ECHO, FixturePlugins.echoPlugin(
+                "fixture.unstated", "1.0.0", "\"Unstated\"", 0.5, "", "null")), ECHO);
+
+        Map<String, InstalledPlugin> byFile = loader.discover(plugins, PluginSource.INSTALLED).stream()
+                .collect(Collectors.toMap(p -> p.location().getFileName().toString(), p -> p));
+
+        for (String compatible : List.of("a-this-api.jar", "b-older-minor.jar")) {
+            InstalledPlugin plugin = byFile.get(compatible);
+            assertEquals(PluginStatus.AVAILABLE, plugin.status(), compatible + " " + plugin.errors());
+            assertEquals(List.of(), plugin.errors());
+            assertEquals(0.5, analyseOne(plugin).scores().get("finding"));
+        }
+        assertEquals(PluginApi.VERSION, byFile.get("a-this-api.jar").manifest().apiVersion());
+        InstalledPlugin nextMajor = byFile.get("c-next-major.jar");
+        assertEquals(PluginStatus.INCOMPATIBLE, nextMajor.status());
+        assertNull(nextMajor.plugin(), "an incompatible plugin is never handed out");
+        assertEquals(List.of(PluginApi.incompatibility((major + 1) + ".0").orElseThrow()), nextMajor.errors());
+        assertTrue(nextMajor.errors().get(0).startsWith("built against plugin API " + (major + 1) + ".0, but this "
+                + "server provides plugin API " + PluginApi.VERSION), nextMajor.errors().toString());
+        InstalledPlugin newerMinor = byFile.get("d-newer-minor.jar");
+        assertEquals(PluginStatus.INCOMPATIBLE, newerMinor.status());
+        assertNull(newerMinor.plugin());
+        assertTrue(newerMinor.errors().get(0).startsWith("built against plugin API " + major + "." + (minor + 1)
+                + ", newer than this server's plugin API " + PluginApi.VERSION), newerMinor.errors().toString());
+        InstalledPlugin unstated = byFile.get("e-no-api-version.jar");
+        assertEquals(PluginStatus.INVALID, unstated.status());
+        assertNull(unstated.plugin());
+        assertTrue(unstated.errors().stream().anyMatch(e -> e.startsWith("apiVersion is required")),
+                unstated.errors().toString());
+        byFile.values().forEach(plugin -> {
+            try {
+                plugin.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     @Test

@@ -7,6 +7,9 @@ import java.util.Locale;
  * The explanation methods a plugin may offer: the class activation map family. Guided Backpropagation and
  * Guided Grad-CAM are deliberately absent: their maps barely change when the model's weights are randomised
  * (Adebayo et al., 2018), so they do not explain the model.
+ *
+ * <p>This enum is the one list of methods: the explanation library implements each constant in one class that
+ * declares it, and maps every constant to that class in one exhaustive switch.
  */
 public enum ExplanationMethod {
     /** Class activation mapping (Zhou et al., 2016): only for a global-average-pooling + linear head. */
@@ -36,7 +39,7 @@ public enum ExplanationMethod {
         this.gradientBased = gradientBased;
     }
 
-    /** The method's name as its authors and EXPLAINABILITY.md write it ({@code Grad-CAM++}), for readers. */
+    /** The method's name as its authors and docs/explainability.md write it ({@code Grad-CAM++}), for readers. */
     public String displayName() {
         return displayName;
     }

@@ -17,11 +17,14 @@ import java.util.regex.Pattern;
  * @param regulatoryStatus whether it is a medical device; research demonstrations say they are not
  * @param modelDigest {@code sha256:} and the hex digest of the model's weights, for the audit trail and the
  *     device UID of AI results (it changes exactly when the weights do); null for a plugin without weights
+ * @param apiVersion the plugin API version the plugin was built against: write {@link PluginApi#VERSION} (a
+ *     compile-time constant, so the value compiled into the plugin stays); the host refuses a plugin whose API
+ *     version it cannot run ({@link PluginApi#incompatibility})
  */
 public record PluginManifest(String id, String name, String version, String vendor, String intendedUse,
                              RegulatoryStatus regulatoryStatus, Acceptance accepts, InputRequirements input,
                              List<OutputClass> outputClasses, ExplanationOffer explanations,
-                             ResourceNeeds resources, String modelDigest) {
+                             ResourceNeeds resources, String modelDigest, String apiVersion) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
     private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
@@ -85,6 +88,12 @@ public record PluginManifest(String id, String name, String version, String vend
         }
         if (modelDigest != null && !DIGEST.matcher(modelDigest).matches()) {
             problems.add("model digest must be 'sha256:' and 64 lower-case hex digits; was '" + modelDigest + "'");
+        }
+        if (apiVersion == null || apiVersion.isBlank()) {
+            problems.add("apiVersion is required: the plugin API version the plugin was built against "
+                    + "(PluginApi.VERSION)");
+        } else if (!PluginApi.isWellFormed(apiVersion)) {
+            problems.add("apiVersion must be major.minor, such as " + PluginApi.VERSION + "; was '" + apiVersion + "'");
         }
         checkExplanations(problems);
         if (resources == null) {

@@ -21,7 +21,7 @@ class PluginManifestTest {
                 new ExplanationOffer(List.of(ExplanationMethod.GRAD_CAM, ExplanationMethod.CAM),
                         ExplanationMethod.GRAD_CAM, List.of("features"), "features"),
                 new ResourceNeeds(Set.of(ComputeDevice.Kind.CPU), 1 << 20, 8),
-                "sha256:" + "0123456789abcdef".repeat(4));
+                "sha256:" + "0123456789abcdef".repeat(4), PluginApi.VERSION);
     }
 
     @Test
@@ -34,7 +34,7 @@ class PluginManifestTest {
         PluginManifest broken = new PluginManifest("Bad Id", " ", "one", null, "", null, null, null,
                 List.of(new OutputClass("a", "A", false), new OutputClass("a", "A again", false)),
                 new ExplanationOffer(List.of(ExplanationMethod.GRAD_CAM), ExplanationMethod.CAM, List.of("x"), "y"),
-                new ResourceNeeds(Set.of(), -1, 0), "md5:1234");
+                new ResourceNeeds(Set.of(), -1, 0), "md5:1234", PluginApi.VERSION);
         List<String> problems = broken.problems();
         for (String expected : List.of("id must be", "name is required", "version must be", "vendor is required",
                 "intended use is required", "regulatory status", "accepts is required", "input requirements",
@@ -46,13 +46,33 @@ class PluginManifestTest {
     }
 
     @Test
+    void theApiVersionBuiltAgainstIsRequiredAsMajorDotMinor() {
+        assertEquals(List.of(), withApiVersion("1.0").problems());
+        for (String missing : new String[] {null, " "}) {
+            assertEquals(List.of("apiVersion is required: the plugin API version the plugin was built against "
+                    + "(PluginApi.VERSION)"), withApiVersion(missing).problems());
+        }
+        for (String malformed : List.of("1", "1.0.0", "v1.0", "01.0", "1.x")) {
+            List<String> problems = withApiVersion(malformed).problems();
+            assertEquals(1, problems.size(), problems.toString());
+            assertTrue(problems.get(0).startsWith("apiVersion must be major.minor"), problems.toString());
+        }
+    }
+
+    private static PluginManifest withApiVersion(String apiVersion) {
+        PluginManifest v = valid();
+        return new PluginManifest(v.id(), v.name(), v.version(), v.vendor(), v.intendedUse(), v.regulatoryStatus(),
+                v.accepts(), v.input(), v.outputClasses(), v.explanations(), v.resources(), v.modelDigest(), apiVersion);
+    }
+
+    @Test
     void aFindingClassMustSayWhatItMeansAsAValidCode() {
         PluginManifest v = valid();
         PluginManifest uncoded = new PluginManifest(v.id(), v.name(), v.version(), v.vendor(), v.intendedUse(),
                 v.regulatoryStatus(), v.accepts(), v.input(),
                 List.of(new OutputClass("normal", "No lesion", false), new OutputClass("lesion", "Lesion", true),
                         new OutputClass("mass", "Mass", false, new Concept("M", "99EXAMPLE", "x".repeat(65)))),
-                v.explanations(), v.resources(), v.modelDigest());
+                v.explanations(), v.resources(), v.modelDigest(), v.apiVersion());
         List<String> problems = uncoded.problems();
         assertEquals(2, problems.size(), problems.toString());
         assertTrue(problems.get(0).contains("finding class 'lesion' needs a concept"), problems.toString());

@@ -26,6 +26,7 @@ import io.glassbox.plugin.api.InputPreprocessor;
 import io.glassbox.plugin.api.InputRequirements;
 import io.glassbox.plugin.api.IntensityHandling;
 import io.glassbox.plugin.api.OutputClass;
+import io.glassbox.plugin.api.PluginApi;
 import io.glassbox.plugin.api.PluginConfiguration;
 import io.glassbox.plugin.api.PluginException;
 import io.glassbox.plugin.api.PluginManifest;
@@ -108,7 +109,7 @@ public final class HyperdenseLesionPlugin implements DiagnosticPlugin {
                 new ExplanationOffer(methods, ExplanationMethod.GRAD_CAM, LesionNet.TARGET_LAYERS,
                         LesionNet.DEFAULT_TARGET_LAYER),
                 new ResourceNeeds(Set.of(ComputeDevice.Kind.CPU, ComputeDevice.Kind.GPU), 256L << 20, 16),
-                digest);
+                digest, PluginApi.VERSION);
     }
 
     @Override
@@ -179,7 +180,7 @@ public final class HyperdenseLesionPlugin implements DiagnosticPlugin {
         }
         List<ClassActivationMap> methods = new ArrayList<>();
         for (ExplanationMethod method : request.methods()) {
-            methods.add(CamMethods.byId(method.id()));
+            methods.add(CamMethods.of(method));
         }
         int[] explicitTargets = new int[request.explainClassIds().size()];
         for (int i = 0; i < explicitTargets.length; i++) {
@@ -222,7 +223,7 @@ public final class HyperdenseLesionPlugin implements DiagnosticPlugin {
                 heatmaps.add(new ArrayList<>());
             }
             for (ClassActivationMap method : methods) {
-                ExplanationMethod apiMethod = ExplanationMethod.fromId(method.id());
+                ExplanationMethod apiMethod = method.method();
                 for (int[] targets : targetSets) {
                     long methodStart = System.nanoTime();
                     CamMaps maps = method.compute(context, targets);
