@@ -5,7 +5,7 @@ import io.glassbox.server.dicom.net.DimseStatus;
 /**
  * What became of one offered object. {@link #dimseStatus} is the C-STORE response status to send;
  * STOW-RS maps the same outcome onto its HTTP answer and FailureReason (PS3.18 uses the DIMSE codes).
- * Built only by the factories below, each of which names its {@link Result} and fixes the status that goes with
+ * Built through the factories below, each of which names its {@link Result} and fixes the status that goes with
  * it where there is only one.
  *
  * @param result       the kind of outcome
