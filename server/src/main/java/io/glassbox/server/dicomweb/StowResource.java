@@ -75,8 +75,8 @@ public class StowResource {
             while ((part = reader.next()) != null) {
                 String partType = part.contentType();
                 if (!partType.isEmpty() && !isApplicationDicom(partType)) {
-                    outcomes.add(new IngestOutcome(IngestOutcome.Result.INVALID, DimseStatus.CANNOT_UNDERSTAND,
-                            "part of type " + partType + " is not application/dicom", null, null, null, null));
+                    outcomes.add(IngestOutcome.invalid(DimseStatus.CANNOT_UNDERSTAND,
+                            "part of type " + partType + " is not application/dicom", IngestOutcome.Identity.UNKNOWN));
                     continue;
                 }
                 outcomes.add(ingest.ingest(new IncomingObject(IncomingObject.Via.STOW, "", null, null, null,
@@ -86,8 +86,8 @@ public class StowResource {
             if (outcomes.stream().noneMatch(IngestOutcome::success)) {
                 throw ProblemException.badRequest("malformed multipart body: " + e.getMessage());
             }
-            outcomes.add(new IngestOutcome(IngestOutcome.Result.INVALID, DimseStatus.CANNOT_UNDERSTAND,
-                    "malformed multipart body: " + e.getMessage(), null, null, null, null));
+            outcomes.add(IngestOutcome.invalid(DimseStatus.CANNOT_UNDERSTAND,
+                    "malformed multipart body: " + e.getMessage(), IngestOutcome.Identity.UNKNOWN));
         }
         if (outcomes.isEmpty()) {
             throw ProblemException.badRequest("the multipart body contains no part");

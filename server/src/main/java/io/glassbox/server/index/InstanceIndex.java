@@ -109,11 +109,11 @@ public class InstanceIndex {
             return insertWithHierarchy(c, i);
         }
         try {
-            markStudyActive(c, i.studyInstanceUid());
+            markStudyActive(c, i.study().instanceUid());
         } catch (SQLException e) {
             // The instance is committed: a failure here must not read as a failed store (ingest would remove the
             // file of a committed row). The study is marked by its next instance.
-            LOG.warnf("Instance %s stored, but its study's activity mark failed: %s", i.sopInstanceUid(),
+            LOG.warnf("Instance %s stored, but its study's activity mark failed: %s", i.instance().sopInstanceUid(),
                     e.getMessage());
         }
         return result;
@@ -126,8 +126,8 @@ public class InstanceIndex {
      */
     private static InsertResult insertIntoKnownSeries(Connection c, IndexedInstance i) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT_INTO_KNOWN_SERIES)) {
-            ps.setString(1, i.seriesInstanceUid());
-            ps.setString(2, i.studyInstanceUid());
+            ps.setString(1, i.series().instanceUid());
+            ps.setString(2, i.study().instanceUid());
             bindInstance(ps, 3, i);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -157,39 +157,39 @@ public class InstanceIndex {
     private static InsertResult insertWithHierarchy(Connection c, IndexedInstance i) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
             int k = 1;
-            // patient
-            ps.setString(k++, i.patientId());
-            ps.setString(k++, i.issuerOfPatientId());
-            ps.setString(k++, i.patientName());
-            ps.setString(k++, i.patientBirthDate());
-            ps.setString(k++, i.patientSex());
-            // study
-            ps.setString(k++, i.studyInstanceUid());
-            ps.setString(k++, i.studyDate());
-            ps.setString(k++, i.studyTime());
-            ps.setString(k++, i.accessionNumber());
-            ps.setString(k++, i.referringPhysicianName());
-            ps.setString(k++, i.studyDescription());
-            ps.setString(k++, i.studyId());
-            ps.setString(k++, i.patientName());
-            ps.setString(k++, i.patientId());
-            ps.setString(k++, i.patientBirthDate());
-            ps.setString(k++, i.patientSex());
-            // series
-            ps.setString(k++, i.seriesInstanceUid());
-            ps.setString(k++, i.modality());
-            setInteger(ps, k++, i.seriesNumber());
-            ps.setString(k++, i.seriesDescription());
-            ps.setString(k++, i.bodyPartExamined());
-            ps.setString(k++, i.seriesDate());
-            ps.setString(k++, i.seriesTime());
-            ps.setString(k++, i.performedProcedureStepStartDate());
-            ps.setString(k++, i.performedProcedureStepStartTime());
-            ps.setString(k++, i.institutionName());
-            ps.setString(k++, i.stationName());
-            ps.setString(k++, i.callingAeTitle());
+            IndexedInstance.Patient patient = i.patient();
+            ps.setString(k++, patient.id());
+            ps.setString(k++, patient.issuerOfId());
+            ps.setString(k++, patient.name());
+            ps.setString(k++, patient.birthDate());
+            ps.setString(k++, patient.sex());
+            IndexedInstance.Study study = i.study();
+            ps.setString(k++, study.instanceUid());
+            ps.setString(k++, study.date());
+            ps.setString(k++, study.time());
+            ps.setString(k++, study.accessionNumber());
+            ps.setString(k++, study.referringPhysicianName());
+            ps.setString(k++, study.description());
+            ps.setString(k++, study.id());
+            ps.setString(k++, patient.name());
+            ps.setString(k++, patient.id());
+            ps.setString(k++, patient.birthDate());
+            ps.setString(k++, patient.sex());
+            IndexedInstance.Series series = i.series();
+            ps.setString(k++, series.instanceUid());
+            ps.setString(k++, series.modality());
+            setInteger(ps, k++, series.number());
+            ps.setString(k++, series.description());
+            ps.setString(k++, series.bodyPartExamined());
+            ps.setString(k++, series.date());
+            ps.setString(k++, series.time());
+            ps.setString(k++, series.performedProcedureStepStartDate());
+            ps.setString(k++, series.performedProcedureStepStartTime());
+            ps.setString(k++, series.institutionName());
+            ps.setString(k++, series.stationName());
+            ps.setString(k++, i.provenance().callingAeTitle());
             k = bindInstance(ps, k, i);
-            ps.setString(k, i.seriesInstanceUid());
+            ps.setString(k, series.instanceUid());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getBoolean(1) ? InsertResult.INSERTED : InsertResult.ALREADY_INDEXED;
@@ -241,23 +241,25 @@ public class InstanceIndex {
 
     /** Binds the instance's own columns, in the order both insert statements list them; returns the next index. */
     private static int bindInstance(PreparedStatement ps, int k, IndexedInstance i) throws SQLException {
-        ps.setString(k++, i.sopInstanceUid());
-        ps.setString(k++, i.sopClassUid());
-        setInteger(ps, k++, i.instanceNumber());
-        setInteger(ps, k++, i.rows());
-        setInteger(ps, k++, i.columns());
-        setInteger(ps, k++, i.numberOfFrames());
-        ps.setString(k++, i.transferSyntaxUid());
-        ps.setLong(k++, i.sizeBytes());
-        ps.setString(k++, i.sha256());
-        ps.setString(k++, i.storagePath());
-        ps.setLong(k++, i.datasetOffset());
-        setLong(ps, k++, i.pixelDataOffset());
-        setLong(ps, k++, i.pixelDataLength());
-        ps.setString(k++, i.metadataJson());
-        ps.setString(k++, i.receivedVia());
-        ps.setString(k++, i.callingAeTitle());
-        ps.setString(k++, i.dataSetSha256());
+        IndexedInstance.Instance instance = i.instance();
+        IndexedInstance.Storage storage = i.storage();
+        ps.setString(k++, instance.sopInstanceUid());
+        ps.setString(k++, instance.sopClassUid());
+        setInteger(ps, k++, instance.number());
+        setInteger(ps, k++, instance.rows());
+        setInteger(ps, k++, instance.columns());
+        setInteger(ps, k++, instance.numberOfFrames());
+        ps.setString(k++, storage.transferSyntaxUid());
+        ps.setLong(k++, storage.sizeBytes());
+        ps.setString(k++, storage.sha256());
+        ps.setString(k++, storage.path());
+        ps.setLong(k++, storage.datasetOffset());
+        setLong(ps, k++, storage.pixelDataOffset());
+        setLong(ps, k++, storage.pixelDataLength());
+        ps.setString(k++, instance.metadataJson());
+        ps.setString(k++, i.provenance().receivedVia());
+        ps.setString(k++, i.provenance().callingAeTitle());
+        ps.setString(k++, storage.dataSetSha256());
         return k;
     }
 

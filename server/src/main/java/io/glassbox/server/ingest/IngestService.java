@@ -2,10 +2,7 @@ package io.glassbox.server.ingest;
 
 import static io.glassbox.server.dicom.net.DimseStatus.CANNOT_UNDERSTAND;
 import static io.glassbox.server.dicom.net.DimseStatus.DATA_SET_DOES_NOT_MATCH_SOP_CLASS;
-import static io.glassbox.server.dicom.net.DimseStatus.DUPLICATE_SOP_INSTANCE;
-import static io.glassbox.server.dicom.net.DimseStatus.OUT_OF_RESOURCES;
 import static io.glassbox.server.dicom.net.DimseStatus.SOP_CLASS_NOT_SUPPORTED;
-import static io.glassbox.server.dicom.net.DimseStatus.SUCCESS;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
@@ -18,7 +15,7 @@ import io.glassbox.server.dicom.net.StorageService;
 import io.glassbox.server.index.IndexedInstance;
 import io.glassbox.server.index.InstanceIndex;
 import io.glassbox.server.index.InstanceIndex.StoredInstance;
-import io.glassbox.server.ingest.IngestOutcome.Result;
+import io.glassbox.server.ingest.IngestOutcome.Identity;
 import io.glassbox.server.store.FileMeta;
 import io.glassbox.server.store.ObjectStore;
 import io.glassbox.server.store.ObjectStore.ObjectTooLargeException;
@@ -85,16 +82,16 @@ public class IngestService {
             timePhase("receive", start);
             outcome = fileAndIndex(incoming, temp, requiredStudyUid);
         } catch (IncomingObject.MalformedContentException e) {
-            outcome = failure(Result.INVALID, CANNOT_UNDERSTAND, e.getMessage(), incoming);
+            outcome = IngestOutcome.invalid(CANNOT_UNDERSTAND, e.getMessage(), Identity.requested(incoming));
         } catch (ObjectTooLargeException e) {
-            outcome = failure(Result.FAILED, OUT_OF_RESOURCES, e.getMessage(), incoming);
+            outcome = IngestOutcome.failed(e.getMessage(), Identity.requested(incoming));
         } catch (IOException e) {
             LOG.errorf(e, "Could not store an object from %s %s", incoming.via(), incoming.callingAeTitle());
-            outcome = failure(Result.FAILED, OUT_OF_RESOURCES, "could not write to storage: " + e.getMessage(),
-                    incoming);
+            outcome = IngestOutcome.failed("could not write to storage: " + e.getMessage(),
+                    Identity.requested(incoming));
         } catch (RuntimeException e) {
             LOG.errorf(e, "Unexpected failure storing an object from %s %s", incoming.via(), incoming.callingAeTitle());
-            outcome = failure(Result.FAILED, OUT_OF_RESOURCES, "internal error: " + e, incoming);
+            outcome = IngestOutcome.failed("internal error: " + e, Identity.requested(incoming));
         } finally {
             if (temp != null && Files.exists(temp.path())) {
                 store.deleteQuietly(temp.path());
@@ -119,16 +116,18 @@ public class IngestService {
                         + " but was hashed from " + temp.dataSetOffset());
             }
         } catch (DicomStructure.MalformedException e) {
-            return failure(Result.INVALID, CANNOT_UNDERSTAND, e.getMessage(), in);
+            return IngestOutcome.invalid(CANNOT_UNDERSTAND, e.getMessage(), Identity.requested(in));
         } catch (IOException | DicomException | RuntimeException e) {
-            return failure(Result.INVALID, CANNOT_UNDERSTAND, "unreadable DICOM: " + e.getMessage(), in);
+            return IngestOutcome.invalid(CANNOT_UNDERSTAND, "unreadable DICOM: " + e.getMessage(),
+                    Identity.requested(in));
         }
 
         String sopClass = text(list, TagFromName.SOPClassUID);
         String sopInstance = text(list, TagFromName.SOPInstanceUID);
         String study = text(list, TagFromName.StudyInstanceUID);
         String series = text(list, TagFromName.SeriesInstanceUID);
-        IngestOutcome inconsistent = checkIdentity(in, list, sopClass, sopInstance, study, series, requiredStudyUid);
+        Identity ids = new Identity(sopClass, sopInstance, study, series);
+        IngestOutcome inconsistent = checkIdentity(in, list, ids, requiredStudyUid);
         if (inconsistent != null) {
             return inconsistent;
         }
@@ -158,8 +157,7 @@ public class IngestService {
                         store.deleteQuietly(published);
                     }
                     if ("GBX01".equals(e.getSQLState())) {
-                        return new IngestOutcome(Result.INVALID, CANNOT_UNDERSTAND, e.getMessage(), sopClass,
-                                sopInstance, study, series);
+                        return IngestOutcome.invalid(CANNOT_UNDERSTAND, e.getMessage(), ids);
                     }
                     throw e;
                 }
@@ -167,22 +165,20 @@ public class IngestService {
                 lock.unlock();
             }
             if (inserted == InstanceIndex.InsertResult.INSERTED) {
-                return new IngestOutcome(Result.STORED, SUCCESS, null, sopClass, sopInstance, study, series);
+                return IngestOutcome.stored(ids);
             }
             StoredInstance existing = index.find(sopInstance).orElseThrow(
                     () -> new SQLException("instance " + sopInstance + " reported indexed but not found"));
             if (!existing.storagePath().equals(relativePath)) {
                 store.deleteQuietly(published); // different content: keep only the stored object's file
             }
-            return existingOutcome(existing, layout, temp, sopClass, study);
+            return existingOutcome(existing, layout, temp, ids);
         } catch (SQLException e) {
             LOG.errorf(e, "Index unavailable while storing %s", sopInstance);
-            return new IngestOutcome(Result.FAILED, OUT_OF_RESOURCES, "index database unavailable: " + e.getMessage(),
-                    sopClass, sopInstance, study, series);
+            return IngestOutcome.failed("index database unavailable: " + e.getMessage(), ids);
         } catch (IOException e) {
             LOG.errorf(e, "Could not publish %s", sopInstance);
-            return new IngestOutcome(Result.FAILED, OUT_OF_RESOURCES, "could not write to storage: " + e.getMessage(),
-                    sopClass, sopInstance, study, series);
+            return IngestOutcome.failed("could not write to storage: " + e.getMessage(), ids);
         }
     }
 
@@ -191,19 +187,18 @@ public class IngestService {
      * transfer syntax, same data set digest), else a conflict.
      */
     private IngestOutcome existingOutcome(StoredInstance existing, DicomStructure.Layout layout, TempObject temp,
-            String sopClass, String study) throws SQLException, IOException {
+            Identity offered) throws SQLException, IOException {
+        // The stored row's series: the offered object may name another one, and the stored object is the answer.
+        Identity ids = new Identity(offered.sopClassUid(), existing.sopInstanceUid(), offered.studyInstanceUid(),
+                existing.seriesInstanceUid());
         if (!existing.transferSyntaxUid().equals(layout.transferSyntaxUid())) {
-            return new IngestOutcome(Result.CONFLICT, DUPLICATE_SOP_INSTANCE,
-                    "this UID is stored in another transfer syntax; it is kept", sopClass,
-                    existing.sopInstanceUid(), study, existing.seriesInstanceUid());
+            return IngestOutcome.conflict("this UID is stored in another transfer syntax; it is kept", ids);
         }
         if (!storedDataSetSha256(existing).equals(temp.dataSetSha256())) {
-            return new IngestOutcome(Result.CONFLICT, DUPLICATE_SOP_INSTANCE,
-                    "a different object is already stored under this SOP Instance UID; it is kept", sopClass,
-                    existing.sopInstanceUid(), study, existing.seriesInstanceUid());
+            return IngestOutcome.conflict(
+                    "a different object is already stored under this SOP Instance UID; it is kept", ids);
         }
-        return new IngestOutcome(Result.ALREADY_STORED, SUCCESS, null, sopClass, existing.sopInstanceUid(), study,
-                existing.seriesInstanceUid());
+        return IngestOutcome.alreadyStored(ids);
     }
 
     /**
@@ -220,22 +215,26 @@ public class IngestService {
     }
 
     /** UIDs the index needs must be present, and what the request or file meta claims must match the data set. */
-    private static IngestOutcome checkIdentity(IncomingObject in, AttributeList list, String sopClass,
-            String sopInstance, String study, String series, String requiredStudyUid) {
+    private static IngestOutcome checkIdentity(IncomingObject in, AttributeList list, Identity ids,
+            String requiredStudyUid) {
+        String sopClass = ids.sopClassUid();
+        String sopInstance = ids.sopInstanceUid();
+        String study = ids.studyInstanceUid();
+        String series = ids.seriesInstanceUid();
         String missing = sopClass.isEmpty() ? "SOP Class UID (0008,0016)"
                 : sopInstance.isEmpty() ? "SOP Instance UID (0008,0018)"
                 : study.isEmpty() ? "Study Instance UID (0020,000D)"
                 : series.isEmpty() ? "Series Instance UID (0020,000E)" : null;
         if (missing != null) {
-            return new IngestOutcome(Result.INVALID, DATA_SET_DOES_NOT_MATCH_SOP_CLASS, "the data set has no " + missing,
-                    emptyToNull(sopClass), emptyToNull(sopInstance), emptyToNull(study), emptyToNull(series));
+            return IngestOutcome.invalid(DATA_SET_DOES_NOT_MATCH_SOP_CLASS, "the data set has no " + missing,
+                    new Identity(emptyToNull(sopClass), emptyToNull(sopInstance), emptyToNull(study),
+                            emptyToNull(series)));
         }
         // The same rule as association negotiation applies to C-STORE, for both doors: STOW-RS has no negotiation,
         // so a Verification or query/retrieve "instance" would otherwise be stored and indexed as an image.
         if (!StorageService.isStorageSopClass(sopClass)) {
-            return new IngestOutcome(Result.INVALID, SOP_CLASS_NOT_SUPPORTED, "SOP Class " + sopClass
-                    + " is not a storage SOP class; only composite objects (images, reports, ...) are stored",
-                    sopClass, sopInstance, study, series);
+            return IngestOutcome.invalid(SOP_CLASS_NOT_SUPPORTED, "SOP Class " + sopClass
+                    + " is not a storage SOP class; only composite objects (images, reports, ...) are stored", ids);
         }
         // The data set is the truth. A C-STORE request that names another instance than the one it carries is a
         // broken peer (its response would acknowledge the wrong UID): refused. A Part 10 file whose meta disagrees
@@ -243,15 +242,14 @@ public class IngestService {
         // data set's UIDs, with a warning.
         if (in.via() == IncomingObject.Via.DIMSE) {
             if (!sopClass.equals(in.sopClassUid())) {
-                return new IngestOutcome(Result.INVALID, DATA_SET_DOES_NOT_MATCH_SOP_CLASS,
+                return IngestOutcome.invalid(DATA_SET_DOES_NOT_MATCH_SOP_CLASS,
                         "SOP Class UID of the C-STORE request (" + in.sopClassUid() + ") differs from the data set's ("
-                                + sopClass + ")", sopClass, sopInstance, study, series);
+                                + sopClass + ")", ids);
             }
             if (!sopInstance.equals(in.sopInstanceUid())) {
-                return new IngestOutcome(Result.INVALID, CANNOT_UNDERSTAND,
+                return IngestOutcome.invalid(CANNOT_UNDERSTAND,
                         "SOP Instance UID of the C-STORE request (" + in.sopInstanceUid()
-                                + ") differs from the data set's (" + sopInstance + ")",
-                        sopClass, sopInstance, study, series);
+                                + ") differs from the data set's (" + sopInstance + ")", ids);
             }
         } else {
             String metaInstance = text(list, TagFromName.MediaStorageSOPInstanceUID);
@@ -262,9 +260,8 @@ public class IngestService {
             }
         }
         if (requiredStudyUid != null && !requiredStudyUid.equals(study)) {
-            return new IngestOutcome(Result.INVALID, DATA_SET_DOES_NOT_MATCH_SOP_CLASS,
-                    "the instance belongs to study " + study + ", not to the target study " + requiredStudyUid,
-                    sopClass, sopInstance, study, series);
+            return IngestOutcome.invalid(DATA_SET_DOES_NOT_MATCH_SOP_CLASS,
+                    "the instance belongs to study " + study + ", not to the target study " + requiredStudyUid, ids);
         }
         return null;
     }
@@ -299,25 +296,45 @@ public class IngestService {
             json.set(layout.pixelDataKey(), DicomJson.bulkData(layout.pixelDataVr(), layout.pixelDataKey()));
         }
         return new IndexedInstance(
-                text(list, TagFromName.PatientID), text(list, TagFromName.IssuerOfPatientID),
-                text(list, TagFromName.PatientName), text(list, TagFromName.PatientBirthDate),
-                text(list, TagFromName.PatientSex),
-                text(list, TagFromName.StudyInstanceUID), text(list, TagFromName.StudyDate),
-                text(list, TagFromName.StudyTime), text(list, TagFromName.AccessionNumber),
-                text(list, TagFromName.ReferringPhysicianName), text(list, TagFromName.StudyDescription),
-                text(list, TagFromName.StudyID),
-                text(list, TagFromName.SeriesInstanceUID), text(list, TagFromName.Modality),
-                integer(list, TagFromName.SeriesNumber), text(list, TagFromName.SeriesDescription),
-                text(list, TagFromName.BodyPartExamined), text(list, TagFromName.SeriesDate),
-                text(list, TagFromName.SeriesTime), text(list, TagFromName.PerformedProcedureStepStartDate),
-                text(list, TagFromName.PerformedProcedureStepStartTime), text(list, TagFromName.InstitutionName),
-                text(list, TagFromName.StationName),
-                text(list, TagFromName.SOPInstanceUID), text(list, TagFromName.SOPClassUID),
-                integer(list, TagFromName.InstanceNumber), integer(list, TagFromName.Rows),
-                integer(list, TagFromName.Columns), integer(list, TagFromName.NumberOfFrames),
-                layout.transferSyntaxUid(), temp.size(), temp.sha256(), relativePath,
-                layout.datasetOffset(), layout.pixelDataOffset(), layout.pixelDataLength(), json.toString(),
-                in.via().name(), in.callingAeTitle() == null ? "" : in.callingAeTitle(), temp.dataSetSha256());
+                new IndexedInstance.Patient(
+                        text(list, TagFromName.PatientID),
+                        text(list, TagFromName.IssuerOfPatientID),
+                        text(list, TagFromName.PatientName),
+                        text(list, TagFromName.PatientBirthDate),
+                        text(list, TagFromName.PatientSex)),
+                new IndexedInstance.Study(
+                        text(list, TagFromName.StudyInstanceUID),
+                        text(list, TagFromName.StudyDate),
+                        text(list, TagFromName.StudyTime),
+                        text(list, TagFromName.AccessionNumber),
+                        text(list, TagFromName.ReferringPhysicianName),
+                        text(list, TagFromName.StudyDescription),
+                        text(list, TagFromName.StudyID)),
+                new IndexedInstance.Series(
+                        text(list, TagFromName.SeriesInstanceUID),
+                        text(list, TagFromName.Modality),
+                        integer(list, TagFromName.SeriesNumber),
+                        text(list, TagFromName.SeriesDescription),
+                        text(list, TagFromName.BodyPartExamined),
+                        text(list, TagFromName.SeriesDate),
+                        text(list, TagFromName.SeriesTime),
+                        text(list, TagFromName.PerformedProcedureStepStartDate),
+                        text(list, TagFromName.PerformedProcedureStepStartTime),
+                        text(list, TagFromName.InstitutionName),
+                        text(list, TagFromName.StationName)),
+                new IndexedInstance.Instance(
+                        text(list, TagFromName.SOPInstanceUID),
+                        text(list, TagFromName.SOPClassUID),
+                        integer(list, TagFromName.InstanceNumber),
+                        integer(list, TagFromName.Rows),
+                        integer(list, TagFromName.Columns),
+                        integer(list, TagFromName.NumberOfFrames),
+                        json.toString()),
+                new IndexedInstance.Storage(relativePath, temp.size(), temp.sha256(), temp.dataSetSha256(),
+                        layout.transferSyntaxUid(), layout.datasetOffset(), layout.pixelDataOffset(),
+                        layout.pixelDataLength()),
+                new IndexedInstance.Provenance(in.via().name(),
+                        in.callingAeTitle() == null ? "" : in.callingAeTitle()));
     }
 
     private static String text(AttributeList list, AttributeTag tag) {
@@ -349,10 +366,6 @@ public class IngestService {
 
     private static String emptyToNull(String s) {
         return s == null || s.isEmpty() ? null : s;
-    }
-
-    private static IngestOutcome failure(Result result, int status, String comment, IncomingObject in) {
-        return new IngestOutcome(result, status, comment, in.sopClassUid(), in.sopInstanceUid(), null, null);
     }
 
     /**

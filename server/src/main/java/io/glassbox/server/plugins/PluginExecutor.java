@@ -138,11 +138,11 @@ public class PluginExecutor implements JobExecutor {
         for (OutputClass c : plan.classes()) {
             UUID id = analysisId(job, c.id());
             analyses.put(c.id(), id);
-            seriesNode.putObject(c.id()).put("analysisId", id.toString())
-                    .put("threshold", thresholds.get(c.id()))
-                    .put("secondaryCapture", ResultUids.seriesUid(id, ResultUids.Kind.SECONDARY_CAPTURE))
-                    .put("parametricMap", ResultUids.seriesUid(id, ResultUids.Kind.PARAMETRIC_MAP))
-                    .put("structuredReport", ResultUids.seriesUid(id, ResultUids.Kind.STRUCTURED_REPORT));
+            ObjectNode classSeries = seriesNode.putObject(c.id()).put("analysisId", id.toString())
+                    .put("threshold", thresholds.get(c.id()));
+            for (ResultUids.Kind kind : ResultUids.Kind.values()) {
+                classSeries.put(kind.recordKey(), ResultUids.seriesUid(id, kind));
+            }
         }
         ArrayNode images = record.putArray("images");
         ArrayNode notAnalysed = record.putArray("notAnalysed");
@@ -330,9 +330,9 @@ public class PluginExecutor implements JobExecutor {
                 r.put("classId", c.id()).put("label", c.displayName()).put("score", score)
                         .put("threshold", threshold).put("present", present)
                         .put("heatmapMax", max(map.values()));
-                r.put("secondaryCapture", stored.secondaryCapture().sopInstanceUid())
-                        .put("parametricMap", stored.parametricMap().sopInstanceUid())
-                        .put("structuredReport", stored.structuredReport().sopInstanceUid());
+                for (ResultUids.Kind kind : ResultUids.Kind.values()) {
+                    r.put(kind.recordKey(), stored.byKind().get(kind).sopInstanceUid());
+                }
                 boolean kept = stored.all().stream()
                         .anyMatch(o -> o.result() == IngestOutcome.Result.ALREADY_STORED);
                 if (kept) {

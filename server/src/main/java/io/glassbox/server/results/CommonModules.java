@@ -27,9 +27,10 @@ final class CommonModules {
      */
     static final Code PROCESSING_ALGORITHM = new Code("Newcode1", "99IHE", "Processing Algorithm");
 
-    static final int SC_SERIES_NUMBER = 9901;
-    static final int PM_SERIES_NUMBER = 9902;
-    static final int SR_SERIES_NUMBER = 9903;
+    /** DCM "Source image for image processing operation" (CID 7202). */
+    static final Code SOURCE_IMAGE_FOR_PROCESSING = new Code("121322", "DCM",
+            "Source image for image processing operation");
+    static final Code NO_UNITS = new Code("1", "UCUM", "no units");
 
     private CommonModules() {}
 
@@ -50,10 +51,10 @@ final class CommonModules {
     }
 
     /** General Series attributes of a new series of the given kind (modality-specific ones are the caller's). */
-    static void series(AnalysisResult r, AttributeList target, Kind kind, String modality, int seriesNumber) {
+    static void series(AnalysisResult r, AttributeList target, Kind kind, String modality) {
         put(target, TagFromName.Modality, modality);
         put(target, TagFromName.SeriesInstanceUID, ResultUids.seriesUid(r.analysisId(), kind));
-        put(target, TagFromName.SeriesNumber, seriesNumber);
+        put(target, TagFromName.SeriesNumber, kind.seriesNumber());
         put(target, TagFromName.SeriesDate, Dicom.date(r.timing().started()));
         put(target, TagFromName.SeriesTime, Dicom.time(r.timing().started()));
         put(target, TagFromName.SeriesDescription, seriesDescription(r, kind));
@@ -157,6 +158,23 @@ final class CommonModules {
         } catch (NumberFormatException e) {
             return 1;
         }
+    }
+
+    /** How an image result was derived: which method explained which model's decision about which finding. */
+    static String derivationDescription(AnalysisResult r) {
+        AnalysisResult.Algorithm a = r.algorithm();
+        return Dicom.limit(r.explanation().method() + " heatmap (layer " + r.explanation().targetLayer() + ") of "
+                + a.name() + " " + a.version() + " (" + a.pluginId() + ") for \"" + r.finding().label() + "\"", 1024);
+    }
+
+    /** The analysed image: class, instance and, for a multi-frame source, the frame. */
+    static AttributeList sourceReference(AnalysisResult r) {
+        AttributeList ref = Dicom.reference(r.sourceString(TagFromName.SOPClassUID),
+                r.sourceString(TagFromName.SOPInstanceUID));
+        if (r.multiFrame()) {
+            put(ref, TagFromName.ReferencedFrameNumber, r.frameNumber());
+        }
+        return ref;
     }
 
     private static AttributeList scheme(String designator, String name, String organization) {

@@ -8,37 +8,38 @@ import com.pixelmed.dicom.SOPClass;
 import com.pixelmed.dicom.TagFromName;
 import io.glassbox.server.Glassbox;
 import io.glassbox.server.results.ResultUids.Kind;
+import java.util.Map;
 
 /**
  * The raw heatmap as a Parametric Map (PS3.3 A.75): one frame of 32-bit floats (Float Pixel Data), exactly the
  * values the plugin returned, with a Real World Value Mapping that says what they mean (normalised attention,
  * 0..1, no units), in the source image's plane and Frame of Reference, derived from the source image.
  */
-final class ParametricMapWriter {
+final class ParametricMapWriter implements ResultObjectWriter {
 
-    /** DCM "Source image for image processing operation" (CID 7202). */
-    static final Code SOURCE_IMAGE_FOR_PROCESSING = new Code("121322", "DCM",
-            "Source image for image processing operation");
     /** What the map's values are: the model's normalised attention, as the explanation method computed it. */
     static final Code ATTENTION = new Code("GBX-ATTENTION", Code.GLASSBOX_SCHEME, "Normalized model attention");
     /** How the map was derived from the image: by explaining a model's decision. */
     static final Code EXPLANATION_MAP = new Code("GBX-XAI-MAP", Code.GLASSBOX_SCHEME, "AI explanation heatmap");
     static final Code QUANTITY = new Code("246205007", "SCT", "Quantity");
-    static final Code NO_UNITS = new Code("1", "UCUM", "no units");
 
     /** Image and Frame Type: derived from the image, primary (not a rendering), a slice, a quantity. */
     private static final String[] FRAME_TYPE = {"DERIVED", "PRIMARY", "VOLUME", "QUANTITY"};
 
-    private ParametricMapWriter() {}
+    @Override
+    public Kind kind() {
+        return Kind.PARAMETRIC_MAP;
+    }
 
-    static AttributeList write(AnalysisResult r) {
+    @Override
+    public AttributeList write(AnalysisResult r, OverlayStyle style, Map<Kind, AttributeList> writtenBefore) {
         AttributeList pm = new AttributeList();
         AttributeList source = r.source();
         SourceGeometry geometry = planeOf(r);
         String method = r.explanation().method();
 
         CommonModules.patientAndStudy(source, pm);
-        CommonModules.series(r, pm, Kind.PARAMETRIC_MAP, modalityOf(r), CommonModules.PM_SERIES_NUMBER);
+        CommonModules.series(r, pm, kind(), modalityOf(r));
 
         // Frame of Reference: the source's, so the map overlays the image in patient space (see planeOf).
         put(pm, TagFromName.FrameOfReferenceUID, geometry.frameOfReferenceUid());
@@ -92,7 +93,7 @@ final class ParametricMapWriter {
                 r.sourceString(TagFromName.SOPClassUID), r.sourceString(TagFromName.SOPInstanceUID)));
         Dicom.sequence(pm, TagFromName.ReferencedSeriesSequence, referencedSeries);
 
-        CommonModules.sopCommon(r, pm, Kind.PARAMETRIC_MAP, SOPClass.ParametricMapStorage, ATTENTION,
+        CommonModules.sopCommon(r, pm, kind(), SOPClass.ParametricMapStorage, ATTENTION,
                 EXPLANATION_MAP);
 
         OtherFloatAttribute pixels = new OtherFloatAttribute(TagFromName.FloatPixelData);
@@ -123,10 +124,11 @@ final class ParametricMapWriter {
         Dicom.sequence(shared, TagFromName.PlaneOrientationSequence, orientation);
 
         AttributeList derivation = new AttributeList();
-        put(derivation, TagFromName.DerivationDescription, derivationDescription(r));
+        put(derivation, TagFromName.DerivationDescription, CommonModules.derivationDescription(r));
         Dicom.code(derivation, TagFromName.DerivationCodeSequence, EXPLANATION_MAP);
-        AttributeList sourceImage = sourceReference(r);
-        Dicom.code(sourceImage, TagFromName.PurposeOfReferenceCodeSequence, SOURCE_IMAGE_FOR_PROCESSING);
+        AttributeList sourceImage = CommonModules.sourceReference(r);
+        Dicom.code(sourceImage, TagFromName.PurposeOfReferenceCodeSequence,
+                CommonModules.SOURCE_IMAGE_FOR_PROCESSING);
         Dicom.sequence(derivation, TagFromName.SourceImageSequence, sourceImage);
         Dicom.sequence(shared, TagFromName.DerivationImageSequence, derivation);
 
@@ -163,7 +165,7 @@ final class ParametricMapWriter {
         put(m, TagFromName.LUTExplanation, Dicom.limit(r.explanation().method()
                 + " attention normalized to 0 (none) .. 1 (most)", 64));
         put(m, TagFromName.LUTLabel, "ATTENTION");
-        Dicom.code(m, TagFromName.MeasurementUnitsCodeSequence, NO_UNITS);
+        Dicom.code(m, TagFromName.MeasurementUnitsCodeSequence, CommonModules.NO_UNITS);
         AttributeList quantity = new AttributeList();
         put(quantity, TagFromName.ValueType, "CODE");
         Dicom.code(quantity, TagFromName.ConceptNameCodeSequence, QUANTITY);
@@ -181,22 +183,6 @@ final class ParametricMapWriter {
         put(position, TagFromName.ImagePositionPatient, geometry.imagePosition());
         Dicom.sequence(frame, TagFromName.PlanePositionSequence, position);
         return frame;
-    }
-
-    static String derivationDescription(AnalysisResult r) {
-        AnalysisResult.Algorithm a = r.algorithm();
-        return Dicom.limit(r.explanation().method() + " heatmap (layer " + r.explanation().targetLayer() + ") of "
-                + a.name() + " " + a.version() + " (" + a.pluginId() + ") for \"" + r.finding().label() + "\"", 1024);
-    }
-
-    /** The analysed image: class, instance and, for a multi-frame source, the frame. */
-    static AttributeList sourceReference(AnalysisResult r) {
-        AttributeList ref = Dicom.reference(r.sourceString(TagFromName.SOPClassUID),
-                r.sourceString(TagFromName.SOPInstanceUID));
-        if (r.multiFrame()) {
-            put(ref, TagFromName.ReferencedFrameNumber, r.frameNumber());
-        }
-        return ref;
     }
 
     /**

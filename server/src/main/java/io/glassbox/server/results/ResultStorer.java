@@ -6,17 +6,20 @@ import com.pixelmed.dicom.TagFromName;
 import io.glassbox.server.ingest.IncomingObject;
 import io.glassbox.server.ingest.IngestOutcome;
 import io.glassbox.server.ingest.IngestService;
+import io.glassbox.server.results.ResultUids.Kind;
 import io.glassbox.server.results.ResultWriter.ResultObjects;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayInputStream;
-import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Stores the result objects through the same door as every received object ({@link IngestService}, as
- * {@link IncomingObject.Via#RESULT}): write-once store, index row, durable before success. The Parametric Map and
- * the Secondary Capture go first and the report last, so a report is never stored that points at an object that
- * is not.
+ * {@link IncomingObject.Via#RESULT}): write-once store, index row, durable before success, in the order
+ * {@link ResultWriter} wrote them: the Parametric Map and the Secondary Capture first and the report last, so a
+ * report is never stored that points at an object that is not.
  *
  * <p>Retries: the objects' UIDs come from the analysis id, so an attempt that is run again (its worker crashed
  * part way) writes the same UIDs. An object already stored under its UID is kept as the earlier attempt stored it:
@@ -37,12 +40,28 @@ public class ResultStorer {
     public record StoredObject(String sopClassUid, String sopInstanceUid, String seriesInstanceUid,
             IngestOutcome.Result result) {}
 
-    /** The three stored objects of one result, all in {@code studyInstanceUid}. */
-    public record StoredResult(String studyInstanceUid, StoredObject parametricMap, StoredObject secondaryCapture,
-            StoredObject structuredReport) {
+    /** The stored objects of one result by kind, in storage order, all in {@code studyInstanceUid}. */
+    public record StoredResult(String studyInstanceUid, Map<Kind, StoredObject> byKind) {
 
+        public StoredResult {
+            byKind = Collections.unmodifiableMap(new LinkedHashMap<>(byKind));
+        }
+
+        public StoredObject parametricMap() {
+            return byKind.get(Kind.PARAMETRIC_MAP);
+        }
+
+        public StoredObject secondaryCapture() {
+            return byKind.get(Kind.SECONDARY_CAPTURE);
+        }
+
+        public StoredObject structuredReport() {
+            return byKind.get(Kind.STRUCTURED_REPORT);
+        }
+
+        /** In storage order. */
         public List<StoredObject> all() {
-            return List.of(parametricMap, secondaryCapture, structuredReport);
+            return List.copyOf(byKind.values());
         }
     }
 
@@ -79,24 +98,23 @@ public class ResultStorer {
     }
 
     public StoredResult store(ResultObjects objects) throws ResultStorageException {
-        List<StoredObject> stored = new ArrayList<>(3);
-        String[] names = {"Parametric Map", "Secondary Capture", "Structured Report"};
-        AttributeList[] inOrder = objects.inStorageOrder();
-        for (int i = 0; i < inOrder.length; i++) {
-            byte[] part10 = ResultWriter.part10(inOrder[i]);
+        Map<Kind, StoredObject> stored = new LinkedHashMap<>();
+        for (Map.Entry<Kind, AttributeList> object : objects.byKind().entrySet()) {
+            byte[] part10 = ResultWriter.part10(object.getValue());
             IngestOutcome outcome = ingest.ingest(new IncomingObject(IncomingObject.Via.RESULT, "", null, null, null,
                     new ByteArrayInputStream(part10)));
             // CONFLICT: an object of this analysis is stored under the UID already, with other bytes (an earlier
             // attempt's timings): the write-once store keeps it, and for this result it counts as stored.
             boolean kept = outcome.result() == IngestOutcome.Result.CONFLICT;
             if (!outcome.success() && !kept) {
-                throw new ResultStorageException(names[i], outcome, stored);
+                throw new ResultStorageException(object.getKey().displayName(), outcome,
+                        List.copyOf(stored.values()));
             }
-            stored.add(new StoredObject(outcome.sopClassUid(), outcome.sopInstanceUid(), outcome.seriesInstanceUid(),
+            stored.put(object.getKey(), new StoredObject(outcome.sopClassUid(), outcome.sopInstanceUid(), outcome.seriesInstanceUid(),
                     kept ? IngestOutcome.Result.ALREADY_STORED : outcome.result()));
         }
         String study = Attribute.getSingleStringValueOrEmptyString(objects.structuredReport(),
                 TagFromName.StudyInstanceUID);
-        return new StoredResult(study, stored.get(0), stored.get(1), stored.get(2));
+        return new StoredResult(study, stored);
     }
 }

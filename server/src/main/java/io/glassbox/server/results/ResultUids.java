@@ -20,8 +20,40 @@ import java.util.UUID;
  */
 public final class ResultUids {
 
-    /** The three result objects; each is its own series. */
-    public enum Kind { SECONDARY_CAPTURE, PARAMETRIC_MAP, STRUCTURED_REPORT }
+    /**
+     * The kinds of result object; each is its own series. A constant's name is part of its UIDs, so it is never
+     * renamed; a new kind is a constant here and its {@link ResultObjectWriter}.
+     */
+    public enum Kind {
+        SECONDARY_CAPTURE(9901, "Secondary Capture", "secondaryCapture"),
+        PARAMETRIC_MAP(9902, "Parametric Map", "parametricMap"),
+        STRUCTURED_REPORT(9903, "Structured Report", "structuredReport");
+
+        private final int seriesNumber;
+        private final String displayName;
+        private final String recordKey;
+
+        Kind(int seriesNumber, String displayName, String recordKey) {
+            this.seriesNumber = seriesNumber;
+            this.displayName = displayName;
+            this.recordKey = recordKey;
+        }
+
+        /** The Series Number (0020,0011) of this kind's series: the same for every analysis. */
+        public int seriesNumber() {
+            return seriesNumber;
+        }
+
+        /** What it is called in messages ("Parametric Map"). */
+        public String displayName() {
+            return displayName;
+        }
+
+        /** Its field in a job's record, for its series and for each stored object ("parametricMap"). */
+        public String recordKey() {
+            return recordKey;
+        }
+    }
 
     private ResultUids() {}
 

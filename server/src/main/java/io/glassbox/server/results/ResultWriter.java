@@ -5,31 +5,58 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
+import io.glassbox.server.results.ResultUids.Kind;
 import io.glassbox.server.store.FileMeta;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Turns one {@link AnalysisResult} into the three DICOM objects that carry it, in the analysed image's study,
- * each in its own new series: the heatmap burned over the image (Secondary Capture), the raw heatmap (Parametric
- * Map) and the finding (Structured Report, which references the other two). Pure: no I/O, no clock; the same
- * input gives the same objects, byte for byte.
+ * Turns one {@link AnalysisResult} into the DICOM objects that carry it, one per {@link ResultObjectWriter}, in
+ * the analysed image's study, each in its own new series: the heatmap burned over the image (Secondary Capture),
+ * the raw heatmap (Parametric Map) and the finding (Structured Report, which references the other two). Pure: no
+ * I/O, no clock; the same input gives the same objects, byte for byte.
  */
 public final class ResultWriter {
 
     /** Source Application Entity Title in the file meta of the objects Glassbox creates. */
     static final String SOURCE_AE_TITLE = "GLASSBOX";
 
+    /**
+     * One writer per result kind, in storage order: an object comes after those it references, so a report is
+     * never stored that points at an object that is not. A new kind is its writer, registered here.
+     */
+    private static final List<ResultObjectWriter> WRITERS = List.of(
+            new ParametricMapWriter(), new SecondaryCaptureWriter(), new StructuredReportWriter());
+
     private ResultWriter() {}
 
-    /** The three objects of one result. */
-    public record ResultObjects(AttributeList secondaryCapture, AttributeList parametricMap,
-            AttributeList structuredReport) {
+    /** The objects of one result, by kind, in storage order. */
+    public record ResultObjects(Map<Kind, AttributeList> byKind) {
+
+        public ResultObjects {
+            byKind = Collections.unmodifiableMap(new LinkedHashMap<>(byKind));
+        }
+
+        public AttributeList secondaryCapture() {
+            return byKind.get(Kind.SECONDARY_CAPTURE);
+        }
+
+        public AttributeList parametricMap() {
+            return byKind.get(Kind.PARAMETRIC_MAP);
+        }
+
+        public AttributeList structuredReport() {
+            return byKind.get(Kind.STRUCTURED_REPORT);
+        }
 
         /** In the order they should be stored: what the report references comes first. */
         public AttributeList[] inStorageOrder() {
-            return new AttributeList[] {parametricMap, secondaryCapture, structuredReport};
+            return byKind.values().toArray(AttributeList[]::new);
         }
     }
 
@@ -37,10 +64,11 @@ public final class ResultWriter {
      * @throws IllegalArgumentException when the source cannot be drawn (no pixel data, undecodable)
      */
     public static ResultObjects write(AnalysisResult result, OverlayStyle style) {
-        AttributeList pm = ParametricMapWriter.write(result);
-        AttributeList sc = SecondaryCaptureWriter.write(result, style);
-        AttributeList sr = StructuredReportWriter.write(result, pm, sc);
-        return new ResultObjects(sc, pm, sr);
+        Map<Kind, AttributeList> written = new LinkedHashMap<>();
+        for (ResultObjectWriter writer : WRITERS) {
+            written.put(writer.kind(), writer.write(result, style, Collections.unmodifiableMap(written)));
+        }
+        return new ResultObjects(written);
     }
 
     /**

@@ -9,16 +9,21 @@ import com.pixelmed.dicom.SOPClass;
 import com.pixelmed.dicom.TagFromName;
 import io.glassbox.server.results.ResultUids.Kind;
 import java.awt.image.BufferedImage;
+import java.util.Map;
 
 /**
  * The heatmap burned over the image, for any PACS viewer: a Secondary Capture Image (PS3.3 A.8.1), RGB 8-bit, in
  * a new series of the source's study, saying in its pixels and its attributes that an AI made it.
  */
-final class SecondaryCaptureWriter {
+final class SecondaryCaptureWriter implements ResultObjectWriter {
 
-    private SecondaryCaptureWriter() {}
+    @Override
+    public Kind kind() {
+        return Kind.SECONDARY_CAPTURE;
+    }
 
-    static AttributeList write(AnalysisResult r, OverlayStyle style) {
+    @Override
+    public AttributeList write(AnalysisResult r, OverlayStyle style, Map<Kind, AttributeList> writtenBefore) {
         BufferedImage picture = OverlayRenderer.render(r, style);
         AttributeList sc = new AttributeList();
         AttributeList source = r.source();
@@ -26,7 +31,7 @@ final class SecondaryCaptureWriter {
         CommonModules.patientAndStudy(source, sc);
         // "OT": the object is a rendering, not a CT or MR image, and routing rules that pick images by modality
         // must not feed it back to a plugin.
-        CommonModules.series(r, sc, Kind.SECONDARY_CAPTURE, "OT", CommonModules.SC_SERIES_NUMBER);
+        CommonModules.series(r, sc, kind(), "OT");
         CommonModules.equipment(sc);
 
         // SC Equipment module: a workstation drew it.
@@ -41,11 +46,11 @@ final class SecondaryCaptureWriter {
         put(sc, TagFromName.ContentDate, Dicom.date(r.timing().started()));
         put(sc, TagFromName.ContentTime, Dicom.time(r.timing().started()));
         put(sc, TagFromName.ImageType, "DERIVED", "SECONDARY");
-        put(sc, TagFromName.DerivationDescription, Dicom.limit(ParametricMapWriter.derivationDescription(r)
+        put(sc, TagFromName.DerivationDescription, Dicom.limit(CommonModules.derivationDescription(r)
                 + ", blended over the image in the Turbo colormap with text and legend burned in", 1024));
-        AttributeList sourceImage = ParametricMapWriter.sourceReference(r);
+        AttributeList sourceImage = CommonModules.sourceReference(r);
         Dicom.code(sourceImage, TagFromName.PurposeOfReferenceCodeSequence,
-                ParametricMapWriter.SOURCE_IMAGE_FOR_PROCESSING);
+                CommonModules.SOURCE_IMAGE_FOR_PROCESSING);
         Dicom.sequence(sc, TagFromName.SourceImageSequence, sourceImage);
         put(sc, TagFromName.BurnedInAnnotation, "YES");
         put(sc, TagFromName.LossyImageCompression, "00");
@@ -88,7 +93,7 @@ final class SecondaryCaptureWriter {
         }
         sc.put(pixels);
 
-        CommonModules.sopCommon(r, sc, Kind.SECONDARY_CAPTURE, SOPClass.SecondaryCaptureImageStorage);
+        CommonModules.sopCommon(r, sc, kind(), SOPClass.SecondaryCaptureImageStorage);
         return sc;
     }
 

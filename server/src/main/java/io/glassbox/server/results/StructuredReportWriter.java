@@ -11,6 +11,7 @@ import io.glassbox.server.results.ResultUids.Kind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The finding as a Comprehensive SR whose content is a TID 1500 Measurement Report: the algorithm as the (device)
@@ -18,7 +19,7 @@ import java.util.Locale;
  * model's score, the algorithm identification (TID 4019: name, version, parameters), and references to the source
  * image, the Parametric Map and the Secondary Capture. PARTIAL and UNVERIFIED: no radiologist has confirmed it.
  */
-final class StructuredReportWriter {
+final class StructuredReportWriter implements ResultObjectWriter {
 
     static final Code IMAGING_MEASUREMENT_REPORT = new Code("126000", "DCM", "Imaging Measurement Report");
     static final Code LANGUAGE = new Code("121049", "DCM", "Language of Content Item and Descendants");
@@ -53,20 +54,26 @@ final class StructuredReportWriter {
     static final Code MR_PROCEDURE = new Code("25056-3", "LN", "MRI unspecified body region");
     static final Code IMAGING_PROCEDURE = new Code("363679005", "SCT", "Imaging procedure");
 
-    private StructuredReportWriter() {}
+    @Override
+    public Kind kind() {
+        return Kind.STRUCTURED_REPORT;
+    }
 
     /**
-     * @param parametricMap    the Parametric Map written for the same result (referenced as the heatmap)
-     * @param secondaryCapture the Secondary Capture written for it (referenced as its illustration)
+     * @param writtenBefore the Parametric Map written for the same result (referenced as the heatmap) and its
+     *                      Secondary Capture (referenced as its illustration)
      */
-    static AttributeList write(AnalysisResult r, AttributeList parametricMap, AttributeList secondaryCapture) {
+    @Override
+    public AttributeList write(AnalysisResult r, OverlayStyle style, Map<Kind, AttributeList> writtenBefore) {
+        AttributeList parametricMap = required(writtenBefore, Kind.PARAMETRIC_MAP);
+        AttributeList secondaryCapture = required(writtenBefore, Kind.SECONDARY_CAPTURE);
         AttributeList sr = new AttributeList();
         AttributeList source = r.source();
         AnalysisResult.Finding f = r.finding();
         AnalysisResult.Algorithm a = r.algorithm();
 
         CommonModules.patientAndStudy(source, sr);
-        CommonModules.series(r, sr, Kind.STRUCTURED_REPORT, "SR", CommonModules.SR_SERIES_NUMBER);
+        CommonModules.series(r, sr, kind(), "SR");
         Dicom.sequence(sr, TagFromName.ReferencedPerformedProcedureStepSequence);
         CommonModules.equipment(sr);
 
@@ -113,7 +120,7 @@ final class StructuredReportWriter {
         for (String parameter : algorithmParameters(r)) {
             group.add(text("HAS CONCEPT MOD", ALGORITHM_PARAMETERS, parameter));
         }
-        group.add(number("CONTAINS", CERTAINTY_OF_FINDING, f.probability(), ParametricMapWriter.NO_UNITS));
+        group.add(number("CONTAINS", CERTAINTY_OF_FINDING, f.probability(), CommonModules.NO_UNITS));
         group.add(code("CONTAINS", f.concept(), f.present() ? PRESENT : ABSENT));
         group.add(image("CONTAINS", SOURCE_OF_MEASUREMENT, analysed));
         group.add(image("CONTAINS", ParametricMapWriter.EXPLANATION_MAP, map));
@@ -123,9 +130,18 @@ final class StructuredReportWriter {
         root.add(container("CONTAINS", IMAGING_MEASUREMENTS, null, measurementGroup));
         Dicom.sequence(sr, TagFromName.ContentSequence, root.toArray(AttributeList[]::new));
 
-        CommonModules.sopCommon(r, sr, Kind.STRUCTURED_REPORT, SOPClass.ComprehensiveSRStorage, f.concept(),
+        CommonModules.sopCommon(r, sr, kind(), SOPClass.ComprehensiveSRStorage, f.concept(),
                 ParametricMapWriter.EXPLANATION_MAP);
         return sr;
+    }
+
+    private static AttributeList required(Map<Kind, AttributeList> writtenBefore, Kind kind) {
+        AttributeList object = writtenBefore.get(kind);
+        if (object == null) {
+            throw new IllegalStateException("the report references the " + kind.displayName()
+                    + ", which must be written before it");
+        }
+        return object;
     }
 
     /** TID 4019 Algorithm Parameters: how the score and the heatmap were made. */
