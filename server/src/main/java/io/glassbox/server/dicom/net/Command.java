@@ -3,6 +3,7 @@ package io.glassbox.server.dicom.net;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.AttributeTagAttribute;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.DicomOutputStream;
@@ -17,6 +18,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * A DIMSE command set (PS3.7 E.1), always implicit VR little endian, held in a PixelMed {@link AttributeList}.
@@ -126,6 +129,15 @@ public final class Command {
      * an Error Comment cut to 64 characters of what LO allows.
      */
     public static Command response(Command request, int status, String errorComment) {
+        return response(request, status, errorComment, List.of());
+    }
+
+    /**
+     * The response to {@code request} as {@link #response(Command, int, String)}, naming {@code offendingElements}
+     * as Offending Element (0000,0901) when not empty (PS3.7 C.4).
+     */
+    public static Command response(Command request, int status, String errorComment,
+            List<AttributeTag> offendingElements) {
         Builder response = new Builder(request.commandField() | RESPONSE_BIT)
                 .us(TagFromName.MessageIDBeingRespondedTo, request.messageId())
                 .us(TagFromName.CommandDataSetType, NO_DATA_SET)
@@ -138,6 +150,9 @@ public final class Command {
         }
         if (errorComment != null && !errorComment.isBlank()) {
             response.lo(TagFromName.ErrorComment, asErrorComment(errorComment));
+        }
+        if (!offendingElements.isEmpty()) {
+            response.at(TagFromName.OffendingElement, offendingElements);
         }
         return response.build();
     }
@@ -183,6 +198,18 @@ public final class Command {
         return Attribute.getSingleIntegerValueOrDefault(attributes, TagFromName.Status, -1);
     }
 
+    /** The Offending Element(s), or none. */
+    public List<AttributeTag> offendingElements() {
+        if (!(attributes.get(TagFromName.OffendingElement) instanceof AttributeTagAttribute attribute)) {
+            return List.of();
+        }
+        try {
+            return List.of(attribute.getAttributeTagValues());
+        } catch (DicomException e) {
+            return List.of();
+        }
+    }
+
     /** The Error Comment, or "" when none. */
     public String errorComment() {
         return Attribute.getSingleStringValueOrEmptyString(attributes, TagFromName.ErrorComment);
@@ -195,6 +222,18 @@ public final class Command {
     /** For a C-STORE sub-operation of a C-MOVE, the AE title that asked for the move; "" otherwise. */
     public String moveOriginatorAeTitle() {
         return Attribute.getSingleStringValueOrEmptyString(attributes, TagFromName.MoveOriginatorApplicationEntityTitle);
+    }
+
+    /**
+     * The operation a command field names, as a word for messages: "store" for C-STORE-RQ, "action" for
+     * N-ACTION-RQ, "process" for a command this class has no name for.
+     */
+    public static String operationName(int commandField) {
+        String name = commandName(commandField & ~RESPONSE_BIT);
+        if (!name.startsWith("C-") && !name.startsWith("N-")) {
+            return "process";
+        }
+        return name.substring(2, name.length() - "-RQ".length()).toLowerCase(Locale.ROOT);
     }
 
     public static String commandName(int commandField) {
@@ -278,6 +317,19 @@ public final class Command {
                 list.put(attribute);
             } catch (DicomException e) {
                 throw new IllegalArgumentException(tag + " = " + value, e);
+            }
+            return this;
+        }
+
+        Builder at(AttributeTag tag, List<AttributeTag> values) {
+            try {
+                AttributeTagAttribute attribute = new AttributeTagAttribute(tag);
+                for (AttributeTag value : values) {
+                    attribute.addValue(value);
+                }
+                list.put(attribute);
+            } catch (DicomException e) {
+                throw new IllegalArgumentException(tag + " = " + values, e);
             }
             return this;
         }

@@ -21,8 +21,12 @@ public interface DimseService {
      * Answers one request, sending its response(s) through {@code association}. The data set, if any, streams
      * from the association; whatever is left unread is drained before the response leaves.
      *
-     * @throws IOException only when the association itself failed; failures of the operation are answered with a
-     *                     failure status instead
+     * <p>A failure of the operation is not answered here: the service throws, before sending its final response,
+     * a {@link DimseException} with the status to answer, and {@link DimseServiceRegistry} writes the failure
+     * response (any other runtime exception is mapped there too, by {@link DimseException#of}).
+     *
+     * @throws IOException    only when the association itself failed; it ends the association unanswered
+     * @throws DimseException when the operation failed with that status
      */
-    void onRequest(Association association, DimseMessage request) throws IOException;
+    void onRequest(Association association, DimseMessage request) throws IOException, DimseException;
 }

@@ -9,10 +9,10 @@ import org.jboss.logging.Logger;
  * C-STORE SCP (Storage Service Class, PS3.4 Annex B) for every storage SOP class, handing each data set to a
  * {@link StoreHandler} as a stream and answering the handler's status.
  *
- * <p>A handler failure fails that one object: an exception is answered 0xA700 (out of resources) when it is an
- * I/O failure and 0xC000 (cannot understand) otherwise, with the reason as Error Comment, and the association
- * goes on with the next request. Only a failure of the association itself (abort, lost connection, timeout)
- * ends it, since then no response can be sent.
+ * <p>The handler's statuses are answered as they are. A handler exception fails that one object: it propagates to
+ * {@link DimseServiceRegistry}, which answers it (0xA700 for an I/O failure, 0xC000 otherwise, with the reason as
+ * Error Comment), and the association goes on with the next request. Only a failure of the association itself
+ * (abort, lost connection, timeout) ends it, since then no response can be sent.
  */
 public final class StorageService implements DimseService {
 
@@ -49,16 +49,30 @@ public final class StorageService implements DimseService {
     }
 
     @Override
-    public void onRequest(Association association, DimseMessage message) throws IOException {
+    public void onRequest(Association association, DimseMessage message) throws IOException, DimseException {
         Command request = message.command();
+        DataSetInputStream dataSet = message.dataSet();
+        if (dataSet == null) {
+            throw new DimseException(DimseStatus.CANNOT_UNDERSTAND, "C-STORE-RQ without a data set");
+        }
+        StoreRequest storeRequest = new StoreRequest(association.serial(), association.callingAeTitle(),
+                association.calledAeTitle(), request.messageId(), request.affectedSopClassUid(),
+                request.affectedSopInstanceUid(), message.context().transferSyntax(), request.moveOriginatorAeTitle());
         StoreResult result;
-        if (message.dataSet() == null) {
-            result = StoreResult.failure(DimseStatus.CANNOT_UNDERSTAND, "C-STORE-RQ without a data set");
-        } else {
-            StoreRequest storeRequest = new StoreRequest(association.serial(), association.callingAeTitle(),
-                    association.calledAeTitle(), request.messageId(), request.affectedSopClassUid(),
-                    request.affectedSopInstanceUid(), message.context().transferSyntax(), request.moveOriginatorAeTitle());
-            result = store(association, storeRequest, message.dataSet());
+        try {
+            result = handler.store(storeRequest, dataSet);
+        } catch (IOException e) {
+            // the handler's I/O failure (a full disk) is the operation's, not the association's, which is what an
+            // IOException from a service means: the registry answers it as any unchecked I/O failure
+            throw new UncheckedIOException(e);
+        }
+        if (result == null) {
+            throw new IllegalStateException("the store handler returned no result");
+        }
+        // a handler may have caught the stream's exception itself and answered a status: the association is gone all
+        // the same, and the object incomplete, so there is nobody to answer
+        if (dataSet.failure() != null) {
+            throw dataSet.failure();
         }
         if (DimseStatus.isFailure(result.status())) {
             LOG.warnf("%s: C-STORE of %s answered 0x%04X: %s", association, request.affectedSopInstanceUid(),
@@ -67,40 +81,5 @@ public final class StorageService implements DimseService {
             LOG.debugf("%s: C-STORE of %s answered 0x%04X", association, request.affectedSopInstanceUid(), result.status());
         }
         association.send(message.context(), Command.response(request, result.status(), result.errorComment()), null);
-    }
-
-    private StoreResult store(Association association, StoreRequest request, DataSetInputStream dataSet)
-            throws IOException {
-        StoreResult result;
-        try {
-            result = handler.store(request, dataSet);
-            if (result == null) {
-                throw new IllegalStateException("the store handler returned no result");
-            }
-        } catch (IOException | UncheckedIOException e) {
-            rethrowAssociationFailure(dataSet);
-            LOG.warnf(e, "%s: storing %s failed", association, request.sopInstanceUid());
-            return StoreResult.failure(DimseStatus.OUT_OF_RESOURCES, "Out of resources: " + describe(e));
-        } catch (RuntimeException e) {
-            rethrowAssociationFailure(dataSet);
-            LOG.errorf(e, "%s: storing %s failed", association, request.sopInstanceUid());
-            return StoreResult.failure(DimseStatus.CANNOT_UNDERSTAND, "Cannot store: " + describe(e));
-        }
-        // a handler may have caught the stream's exception itself and answered a status: the association is gone all
-        // the same, and the object incomplete, so there is nobody to answer
-        rethrowAssociationFailure(dataSet);
-        return result;
-    }
-
-    private static void rethrowAssociationFailure(DataSetInputStream dataSet) throws IOException {
-        if (dataSet.failure() != null) {
-            throw dataSet.failure();
-        }
-    }
-
-    private static String describe(Exception e) {
-        Throwable cause = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
-        String message = cause.getMessage();
-        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
     }
 }
