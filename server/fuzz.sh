@@ -27,7 +27,7 @@ classpath="target/test-classes:target/classes:$(cat target/fuzz/classpath.txt)"
 class_of() {
     case "$1" in
         DicomStructureFuzzTest) echo io.glassbox.server.ingest.DicomStructureFuzzTest ;;
-        PduFuzzTest) echo io.glassbox.server.dicom.net.PduFuzzTest ;;
+        PduFuzzTest) echo io.glassbox.server.dicom.net.pdu.PduFuzzTest ;;
         MultipartRelatedReaderFuzzTest) echo io.glassbox.server.dicomweb.MultipartRelatedReaderFuzzTest ;;
         QidoParametersFuzzTest) echo io.glassbox.server.dicomweb.QidoParametersFuzzTest ;;
         *) echo "unknown harness $1 (one of: ${all[*]})" >&2; return 1 ;;

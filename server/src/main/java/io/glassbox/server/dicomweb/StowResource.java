@@ -1,6 +1,6 @@
 package io.glassbox.server.dicomweb;
 
-import io.glassbox.server.dicom.net.DimseStatus;
+import io.glassbox.server.dicom.net.service.DimseStatus;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,6 +1,6 @@
 package io.glassbox.server.ingest;
 
-import io.glassbox.server.dicom.net.DimseStatus;
+import io.glassbox.server.dicom.net.service.DimseStatus;
 
 /**
  * What became of one offered object. {@link #dimseStatus} is the C-STORE response status to send;

@@ -1,8 +1,8 @@
 package io.glassbox.server.ingest;
 
-import static io.glassbox.server.dicom.net.DimseStatus.CANNOT_UNDERSTAND;
-import static io.glassbox.server.dicom.net.DimseStatus.DATA_SET_DOES_NOT_MATCH_SOP_CLASS;
-import static io.glassbox.server.dicom.net.DimseStatus.SOP_CLASS_NOT_SUPPORTED;
+import static io.glassbox.server.dicom.net.service.DimseStatus.CANNOT_UNDERSTAND;
+import static io.glassbox.server.dicom.net.service.DimseStatus.DATA_SET_DOES_NOT_MATCH_SOP_CLASS;
+import static io.glassbox.server.dicom.net.service.DimseStatus.SOP_CLASS_NOT_SUPPORTED;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
@@ -11,7 +11,7 @@ import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TagFromName;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.glassbox.server.dicom.net.StorageService;
+import io.glassbox.server.dicom.net.service.StorageService;
 import io.glassbox.server.index.IndexedInstance;
 import io.glassbox.server.index.InstanceIndex;
 import io.glassbox.server.index.InstanceIndex.StoredInstance;

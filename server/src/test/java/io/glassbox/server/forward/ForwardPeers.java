@@ -1,12 +1,12 @@
 package io.glassbox.server.forward;
 
-import io.glassbox.server.dicom.net.AcceptorSettings;
-import io.glassbox.server.dicom.net.AssociationAcceptor;
-import io.glassbox.server.dicom.net.AssociationObserver;
-import io.glassbox.server.dicom.net.DimseServiceRegistry;
-import io.glassbox.server.dicom.net.DimseStatus;
-import io.glassbox.server.dicom.net.StorageService;
-import io.glassbox.server.dicom.net.StoreResult;
+import io.glassbox.server.dicom.net.assoc.AcceptorSettings;
+import io.glassbox.server.dicom.net.assoc.AssociationAcceptor;
+import io.glassbox.server.dicom.net.assoc.AssociationObserver;
+import io.glassbox.server.dicom.net.service.DimseServiceRegistry;
+import io.glassbox.server.dicom.net.service.DimseStatus;
+import io.glassbox.server.dicom.net.service.StorageService;
+import io.glassbox.server.dicom.net.service.StoreResult;
 import io.glassbox.server.testing.Dcmtk;
 import io.glassbox.server.testing.IndexFixture;
 import io.glassbox.server.testing.Orthanc;

@@ -16,7 +16,7 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TagFromName;
 import io.agroal.api.AgroalDataSource;
-import io.glassbox.server.dicom.net.TransferSyntaxes;
+import io.glassbox.server.dicom.net.assoc.TransferSyntaxes;
 import io.glassbox.server.results.AnalysisResult;
 import io.glassbox.server.results.Code;
 import io.glassbox.server.results.OverlayStyle;

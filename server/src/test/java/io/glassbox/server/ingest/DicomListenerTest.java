@@ -1,6 +1,6 @@
 package io.glassbox.server.ingest;
 
-import io.glassbox.server.dicom.net.DimseStatus;
+import io.glassbox.server.dicom.net.service.DimseStatus;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

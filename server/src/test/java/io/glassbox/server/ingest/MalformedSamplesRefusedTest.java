@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.glassbox.server.dicom.net.DimseStatus;
+import io.glassbox.server.dicom.net.service.DimseStatus;
 import io.glassbox.server.forward.StoreScu;
 import io.glassbox.server.testing.Http;
 import io.glassbox.server.testing.Http.Reply;

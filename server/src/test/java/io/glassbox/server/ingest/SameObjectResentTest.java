@@ -8,7 +8,7 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
-import io.glassbox.server.dicom.net.DimseStatus;
+import io.glassbox.server.dicom.net.service.DimseStatus;
 import io.glassbox.server.testing.Dcmtk;
 import io.glassbox.server.testing.Http;
 import io.glassbox.server.testing.Http.Reply;

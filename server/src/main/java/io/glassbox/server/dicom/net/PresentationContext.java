@@ -1,5 +1,0 @@
-package io.glassbox.server.dicom.net;
-
-/** An accepted presentation context of an established association: what its messages carry and how they are encoded. */
-public record PresentationContext(int id, String abstractSyntax, String transferSyntax) {
-}
