@@ -94,7 +94,7 @@ class CrashLeftoversIT {
         JsonNode report = check(integrity).path("data");
         assertEquals("UP", check(integrity).path("status").asText());
         assertEquals(1, report.path("missingFiles").asInt(), report::toString);
-        assertTrue(report.path("missing").asText().contains(lostSop), report::toString);
+        assertFalse(integrity.toString().contains(lostSop), "health is open: counts only, the log names the object");
         assertEquals(1, report.path("orphanFilesRemoved").asInt(), report::toString);
         assertFalse(Files.exists(orphan), "the orphan older than the safe age is removed");
         assertEquals(2, servers.count("SELECT count(*) FROM instance"), "no row is dropped");
