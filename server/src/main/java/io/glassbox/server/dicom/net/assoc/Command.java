@@ -294,49 +294,39 @@ public final class Command {
         }
 
         Builder us(AttributeTag tag, int value) {
-            try {
-                Attribute attribute = new UnsignedShortAttribute(tag);
-                attribute.addValue(value);
-                list.put(attribute);
-            } catch (DicomException e) {
-                throw new IllegalArgumentException(tag + " = " + value, e);
-            }
-            return this;
+            return put(new UnsignedShortAttribute(tag), value, a -> a.addValue(value));
         }
 
         Builder uid(AttributeTag tag, String value) {
-            try {
-                Attribute attribute = new UniqueIdentifierAttribute(tag);
-                attribute.addValue(value);
-                list.put(attribute);
-            } catch (DicomException e) {
-                throw new IllegalArgumentException(tag + " = " + value, e);
-            }
-            return this;
+            return put(new UniqueIdentifierAttribute(tag), value, a -> a.addValue(value));
         }
 
         Builder lo(AttributeTag tag, String value) {
+            return put(new LongStringAttribute(tag), value, a -> a.addValue(value));
+        }
+
+        Builder at(AttributeTag tag, List<AttributeTag> values) {
+            AttributeTagAttribute attribute = new AttributeTagAttribute(tag);
+            return put(attribute, values, a -> {
+                for (AttributeTag value : values) {
+                    attribute.addValue(value);
+                }
+            });
+        }
+
+        /** Adds the values to the attribute and the attribute to the command set. */
+        private Builder put(Attribute attribute, Object shown, Values values) {
             try {
-                Attribute attribute = new LongStringAttribute(tag);
-                attribute.addValue(value);
+                values.addTo(attribute);
                 list.put(attribute);
             } catch (DicomException e) {
-                throw new IllegalArgumentException(tag + " = " + value, e);
+                throw new IllegalArgumentException(attribute.getTag() + " = " + shown, e);
             }
             return this;
         }
 
-        Builder at(AttributeTag tag, List<AttributeTag> values) {
-            try {
-                AttributeTagAttribute attribute = new AttributeTagAttribute(tag);
-                for (AttributeTag value : values) {
-                    attribute.addValue(value);
-                }
-                list.put(attribute);
-            } catch (DicomException e) {
-                throw new IllegalArgumentException(tag + " = " + values, e);
-            }
-            return this;
+        private interface Values {
+            void addTo(Attribute attribute) throws DicomException;
         }
 
         Command build() {
