@@ -51,6 +51,7 @@ public class DicomListener {
     private final Counter bytesReceived;
     private final Counter associationsAccepted;
     private AssociationAcceptor acceptor;
+    private Gauge activeAssociations;
 
     public DicomListener(GlassboxConfig config, IngestService ingest, MeterRegistry metrics) {
         this.config = config.dicom();
@@ -82,8 +83,8 @@ public class DicomListener {
         } catch (IOException e) {
             throw new UncheckedIOException("DICOM listener: " + e.getMessage(), e);
         }
-        Gauge.builder("glassbox.dicom.associations.active", acceptor, AssociationAcceptor::activeAssociations)
-                .description("DICOM associations being served").register(metrics);
+        activeAssociations = Gauge.builder("glassbox.dicom.associations.active", acceptor,
+                AssociationAcceptor::activeAssociations).description("DICOM associations being served").register(metrics);
         if (settings.acceptsAnyCallingAeTitle()) {
             LOG.warn("DICOM listener accepts associations from any calling AE title "
                     + "(GLASSBOX_ALLOWED_CALLING_AE_TITLES=*): list the modalities and PACS allowed to send");
@@ -100,6 +101,11 @@ public class DicomListener {
     void stop() {
         if (acceptor != null) {
             acceptor.close(SHUTDOWN_GRACE);
+        }
+        // The gauge reads this listener's acceptor: unregistered so that a later start in the same JVM (a restarted
+        // application; Quarkus tests switching profiles) registers its own instead of being handed this stale one.
+        if (activeAssociations != null) {
+            metrics.remove(activeAssociations);
         }
     }
 
