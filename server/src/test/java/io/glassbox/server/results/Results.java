@@ -30,9 +30,12 @@ final class Results {
     static float[] blob(AttributeList source) {
         int rows = Attribute.getSingleIntegerValueOrDefault(source, TagFromName.Rows, 0);
         int columns = Attribute.getSingleIntegerValueOrDefault(source, TagFromName.Columns, 0);
-        double cx = Math.round(columns * 0.6);
-        double cy = Math.round(rows * 0.4);
-        double sigma = Math.max(rows, columns) * 0.12;
+        return blobAt(rows, columns, Math.round(columns * 0.6), Math.round(rows * 0.4),
+                Math.max(rows, columns) * 0.12);
+    }
+
+    /** A Gaussian blob like {@link #blob} centred at ({@code cx}, {@code cy}) with σ = {@code sigma}, peak 1. */
+    static float[] blobAt(int rows, int columns, double cx, double cy, double sigma) {
         float[] h = new float[rows * columns];
         for (int y = 0; y < rows; y++) {
             for (int x = 0; x < columns; x++) {
@@ -41,6 +44,34 @@ final class Results {
             }
         }
         return h;
+    }
+
+    /**
+     * A slice of a synthetic series: pydicom's CT_small (128 × 128, axial) as instance {@code sop} of
+     * {@code series}, moved {@code offsetMm} along the slice normal, with the given Instance Number. Frame of
+     * Reference, orientation and spacing stay CT_small's, so slices of one series make one stack.
+     */
+    static AttributeList slice(String series, String sop, double offsetMm, int instanceNumber) throws Exception {
+        AttributeList list = read("CT_small.dcm");
+        double[] position = Attribute.getDoubleValues(list, TagFromName.ImagePositionPatient);
+        double[] o = Attribute.getDoubleValues(list, TagFromName.ImageOrientationPatient);
+        double[] normal = {o[1] * o[5] - o[2] * o[4], o[2] * o[3] - o[0] * o[5], o[0] * o[4] - o[1] * o[3]};
+        Dicom.put(list, TagFromName.ImagePositionPatient, position[0] + offsetMm * normal[0],
+                position[1] + offsetMm * normal[1], position[2] + offsetMm * normal[2]);
+        Dicom.put(list, TagFromName.SeriesInstanceUID, series);
+        Dicom.put(list, TagFromName.SOPInstanceUID, sop);
+        Dicom.put(list, TagFromName.InstanceNumber, instanceNumber);
+        return list;
+    }
+
+    /** The result of one class ({@code analysisId}, {@code concept}) on one image, with the given heatmap. */
+    static AnalysisResult of(AttributeList source, UUID analysisId, Code concept, double probability, float[] map) {
+        return new AnalysisResult(analysisId, source, 1, map,
+                new AnalysisResult.Finding(concept.meaning(), concept, probability, 0.5),
+                new AnalysisResult.Explanation("Grad-CAM", "features.7"),
+                new AnalysisResult.Algorithm("head-ct-ich", "Head CT ICH detector", "1.0.0", "Glassbox project",
+                        WEIGHTS_SHA256, true),
+                new AnalysisResult.Timing(STARTED, FINISHED));
     }
 
     static AnalysisResult of(AttributeList source, UUID analysisId, double probability, String weightsSha256) {
