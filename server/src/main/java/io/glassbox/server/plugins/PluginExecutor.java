@@ -54,9 +54,10 @@ import org.jboss.logging.Logger;
  * through the ingest path ({@link ResultStorer}): for every analysed image (every frame of a multi-frame one) and
  * every reported finding class a Secondary Capture with the heatmap over the image, stored as its batch finishes;
  * once every image is analysed, per class one multi-frame Parametric Map per analysed series (its frames the raw
- * heatmaps in the series' spatial order), and one Structured Report of the whole analysis, stored last. The job's recorded result is the complete
- * record of the inference: plugin, version, weights, device settings, method, layer, per-image scores, findings
- * and thresholds, the stored objects, what could not be analysed and why, and where the time went.
+ * heatmaps in the series' spatial order), and one Structured Report of the whole analysis, stored last. The job's
+ * recorded result is the complete record of the inference: plugin, version, weights, device settings, method,
+ * layer, per-image scores, findings and thresholds, the stored objects (each map with the source frame of each of
+ * its frames), what could not be analysed and why, and where the time went.
  *
  * <p>Work goes in batches of the plan's size: read and decode (PixelMed), analyse (the plugin), write and store the
  * captures, then report progress; memory holds one batch's images, and every analysed frame's header and heatmap
