@@ -211,6 +211,12 @@ class PluginExecutorTest {
             java.nio.ByteBuffer.wrap(heatmap).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(fromApi);
             assertArrayEquals(direct.get(analysed.indexOf(finding.path("sopInstanceUid").asText())).heatmaps().get(0)
                     .values(), fromApi, "the raw heatmap link serves the plugin's map of the finding's image");
+            // Asked for as application/octet-stream itself, the same floats come single part.
+            io.restassured.response.Response single = given().accept("application/octet-stream")
+                    .get(finding.path("parametricMap").path("heatmap").asText()).then().statusCode(200).extract()
+                    .response();
+            assertEquals("application/octet-stream", single.contentType());
+            assertArrayEquals(heatmap, single.asByteArray());
         }
         JsonNode finding = analysis.path("findings").get(0);
         given().accept("image/png").get(finding.path("secondaryCapture").path("rendered").asText()).then()
