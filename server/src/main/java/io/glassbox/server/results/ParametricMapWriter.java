@@ -79,6 +79,19 @@ final class ParametricMapWriter {
                 + rounded(g.imageOrientation()) + "|" + rounded(g.pixelSpacing());
     }
 
+    /**
+     * What names a map: its stack and its frames' sources in frame order. A retry over the same inputs names the
+     * same map (and finds it stored); one that could analyse other frames of the stack (an input gone since) names
+     * another, so a stored map never stands for frames it does not hold.
+     */
+    static String contentKey(String stackKey, List<AnalysisResult> frames) {
+        StringBuilder key = new StringBuilder(stackKey);
+        for (AnalysisResult f : frames) {
+            key.append('|').append(f.sourceFrameKey());
+        }
+        return key.toString();
+    }
+
     private static String rounded(double[] values) {
         if (values == null) {
             return "-";
@@ -93,12 +106,14 @@ final class ParametricMapWriter {
     /**
      * The spatial order of a stack: by position along the slice normal (Image Position (Patient) · the cross
      * product of the row and column directions of Image Orientation (Patient)), ascending; frames at the same
-     * position, or without one, by Instance Number, then by frame number.
+     * position, or without one, by Instance Number, then SOP Instance UID, then frame number. A total order: the
+     * order the job met its inputs in never shows, so a retry writes the same map.
      */
     static List<AnalysisResult> inSpatialOrder(List<AnalysisResult> stack) {
         List<AnalysisResult> sorted = new ArrayList<>(stack);
         sorted.sort(Comparator.comparingDouble(ParametricMapWriter::alongNormal)
                 .thenComparingInt(CommonModules::instanceNumber)
+                .thenComparing((AnalysisResult r) -> r.sourceString(TagFromName.SOPInstanceUID))
                 .thenComparingInt(AnalysisResult::frameNumber));
         return sorted;
     }
@@ -185,7 +200,7 @@ final class ParametricMapWriter {
         Dicom.sequence(pm, TagFromName.AcquisitionContextSequence);
         Dicom.sequence(pm, TagFromName.ReferencedSeriesSequence, referencedSeries(frames));
 
-        CommonModules.sopCommon(r, pm, ResultUids.parametricMapUid(r.analysisId(), stackKey),
+        CommonModules.sopCommon(r, pm, ResultUids.parametricMapUid(r.analysisId(), contentKey(stackKey, frames)),
                 SOPClass.ParametricMapStorage, ATTENTION, EXPLANATION_MAP);
 
         int pixels = r.rows() * r.columns();

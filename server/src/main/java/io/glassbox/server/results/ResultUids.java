@@ -77,11 +77,12 @@ public final class ResultUids {
     }
 
     /**
-     * The Parametric Map of one analysis over one stack of source frames, named by the stack's key (its source
-     * series and geometry, see ParametricMapWriter.stackKey): a retry that analyses the same inputs names it alike.
+     * The Parametric Map of one analysis over one stack of source frames, named by its content key (the stack's
+     * source series and geometry and its frames, see ParametricMapWriter.contentKey): a retry that analyses the
+     * same inputs names it alike.
      */
-    static String parametricMapUid(UUID analysisId, String stackKey) {
-        return nameBased("glassbox-result-instance", analysisId.toString(), Kind.PARAMETRIC_MAP.name(), stackKey);
+    static String parametricMapUid(UUID analysisId, String contentKey) {
+        return nameBased("glassbox-result-instance", analysisId.toString(), Kind.PARAMETRIC_MAP.name(), contentKey);
     }
 
     /** The Structured Report of one analysis (one job): one per report id. */

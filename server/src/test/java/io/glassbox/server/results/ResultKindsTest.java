@@ -29,7 +29,8 @@ class ResultKindsTest {
         assertEquals(Kind.values().length, stored.size());
         assertEquals(EnumSet.allOf(Kind.class), EnumSet.copyOf(stored.stream().map(Map.Entry::getKey).toList()));
         Map<Kind, String> uids = Map.of(Kind.SECONDARY_CAPTURE, CommonModules.instanceUid(r, Kind.SECONDARY_CAPTURE),
-                Kind.PARAMETRIC_MAP, ResultUids.parametricMapUid(r.analysisId(), ParametricMapWriter.stackKey(r)),
+                Kind.PARAMETRIC_MAP, ResultUids.parametricMapUid(r.analysisId(),
+                        ParametricMapWriter.contentKey(ParametricMapWriter.stackKey(r), List.of(r))),
                 Kind.STRUCTURED_REPORT, ResultUids.reportUid(r.analysisId()));
         for (Map.Entry<Kind, AttributeList> e : stored) {
             Kind kind = e.getKey();

@@ -99,7 +99,8 @@ class ResultStorerTest {
         // The first attempt stored the map and the capture, then its worker died before the report.
         ResultObjects first = ResultWriter.write(Results.of(source, analysis, 0.87, Results.WEIGHTS_SHA256),
                 OverlayStyle.DEFAULT);
-        for (AttributeList object : new AttributeList[] {ResultWriterTest.map(first), first.secondaryCaptures().get(0)}) {
+        for (AttributeList object : new AttributeList[] {ResultWriterTest.map(first),
+            first.secondaryCaptures().get(0)}) {
             assertTrue(ingest.ingest(new IncomingObject(IncomingObject.Via.RESULT, "", null, null, null,
                     new ByteArrayInputStream(ResultWriter.part10(object)))).success());
         }

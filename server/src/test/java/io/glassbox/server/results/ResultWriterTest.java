@@ -92,7 +92,8 @@ class ResultWriterTest {
         DicomTools.Run convert = DicomTools.dcm2png(dir.resolve("sc.dcm"), png);
         assertEquals(0, convert.exitCode(), convert::output);
         BufferedImage picture = ImageIO.read(png.toFile());
-        assertEquals(Attribute.getSingleIntegerValueOrDefault(objects.secondaryCaptures().get(0), TagFromName.Columns, 0),
+        assertEquals(Attribute.getSingleIntegerValueOrDefault(objects.secondaryCaptures().get(0), TagFromName.Columns,
+                0),
                 picture.getWidth());
     }
 

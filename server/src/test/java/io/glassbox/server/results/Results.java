@@ -64,9 +64,54 @@ final class Results {
         return list;
     }
 
+    /**
+     * CT_small's header (no pixels) as one Enhanced CT image of several frames: orientation and pixel
+     * measures in the shared functional groups, each frame's position, {@code offsetsMm} along the normal, in its
+     * per-frame group, and none of them at the top level.
+     */
+    static AttributeList multiFrame(String series, String sop, double... offsetsMm) throws Exception {
+        AttributeList list = slice(series, sop, 0, 1);
+        double[] position = Attribute.getDoubleValues(list, TagFromName.ImagePositionPatient);
+        double[] o = Attribute.getDoubleValues(list, TagFromName.ImageOrientationPatient);
+        double[] normal = {o[1] * o[5] - o[2] * o[4], o[2] * o[3] - o[0] * o[5], o[0] * o[4] - o[1] * o[3]};
+        AttributeList orientation = new AttributeList();
+        Dicom.put(orientation, TagFromName.ImageOrientationPatient, o);
+        AttributeList measures = new AttributeList();
+        Dicom.put(measures, TagFromName.PixelSpacing, Attribute.getDoubleValues(list, TagFromName.PixelSpacing));
+        Dicom.put(measures, TagFromName.SliceThickness, Attribute.getDoubleValues(list, TagFromName.SliceThickness));
+        AttributeList shared = new AttributeList();
+        Dicom.sequence(shared, TagFromName.PlaneOrientationSequence, orientation);
+        Dicom.sequence(shared, TagFromName.PixelMeasuresSequence, measures);
+        AttributeList[] perFrame = new AttributeList[offsetsMm.length];
+        for (int i = 0; i < perFrame.length; i++) {
+            AttributeList plane = new AttributeList();
+            Dicom.put(plane, TagFromName.ImagePositionPatient, position[0] + offsetsMm[i] * normal[0],
+                    position[1] + offsetsMm[i] * normal[1], position[2] + offsetsMm[i] * normal[2]);
+            perFrame[i] = new AttributeList();
+            Dicom.sequence(perFrame[i], TagFromName.PlanePositionSequence, plane);
+        }
+        Dicom.sequence(list, TagFromName.SharedFunctionalGroupsSequence, shared);
+        Dicom.sequence(list, TagFromName.PerFrameFunctionalGroupsSequence, perFrame);
+        for (com.pixelmed.dicom.AttributeTag moved : new com.pixelmed.dicom.AttributeTag[] {
+            TagFromName.ImagePositionPatient, TagFromName.ImageOrientationPatient, TagFromName.PixelSpacing,
+            TagFromName.SliceThickness, TagFromName.PixelData}) {
+            list.remove(moved);
+        }
+        Dicom.put(list, TagFromName.NumberOfFrames, offsetsMm.length);
+        // Frames of a CT Image (a single-frame class) cannot be referenced; of an Enhanced CT Image they can.
+        Dicom.put(list, TagFromName.SOPClassUID, com.pixelmed.dicom.SOPClass.EnhancedCTImageStorage);
+        return list;
+    }
+
     /** The result of one class ({@code analysisId}, {@code concept}) on one image, with the given heatmap. */
     static AnalysisResult of(AttributeList source, UUID analysisId, Code concept, double probability, float[] map) {
-        return new AnalysisResult(analysisId, source, 1, map,
+        return of(source, 1, analysisId, concept, probability, map);
+    }
+
+    /** The result of one class on one frame of an image, with the given heatmap. */
+    static AnalysisResult of(AttributeList source, int frame, UUID analysisId, Code concept, double probability,
+            float[] map) {
+        return new AnalysisResult(analysisId, source, frame, map,
                 new AnalysisResult.Finding(concept.meaning(), concept, probability, 0.5),
                 new AnalysisResult.Explanation("Grad-CAM", "features.7"),
                 new AnalysisResult.Algorithm("head-ct-ich", "Head CT ICH detector", "1.0.0", "Glassbox project",

@@ -128,6 +128,47 @@ class SeriesResultsTest {
         assertEquals(text(objects.structuredReport(), TagFromName.SOPInstanceUID),
                 text(ResultWriter.write(report, reordered, OverlayStyle.DEFAULT).structuredReport(),
                         TagFromName.SOPInstanceUID));
+        // A retry that could analyse fewer slices (an input gone since) writes another map, never one under the
+        // stored map's UID that holds other frames.
+        assertNotEquals(written.sopInstanceUid(),
+                ResultWriter.parametricMaps(results.subList(0, 4)).get(0).sopInstanceUid());
+    }
+
+    @Test
+    void theFramesOfAMultiFrameSourceBecomeMapFramesThatNameTheirSourceFrame() throws Exception {
+        AttributeList source = Results.multiFrame(series, sopOf(0), 7.5, 0, 2.5);
+        List<AnalysisResult> results = new ArrayList<>();
+        for (int frame = 1; frame <= 3; frame++) {
+            results.add(Results.of(source, frame, lesion, Code.HAEMORRHAGE_LIKE_LESION, 0.9,
+                    Results.blobAt(128, 128, 20 + 30 * frame, 60, 6)));
+        }
+        List<WrittenMap> maps = ResultWriter.parametricMaps(results);
+        assertEquals(1, maps.size());
+        assertEquals(List.of(2, 3, 1), maps.get(0).frames().stream().map(AnalysisResult::frameNumber).toList(),
+                "the source's frames in spatial order");
+        List<AttributeList> frames = items(readBack(maps.get(0).object()),
+                TagFromName.PerFrameFunctionalGroupsSequence);
+        int[] expected = {2, 3, 1};
+        for (int i = 0; i < 3; i++) {
+            AttributeList derived = item(item(frames.get(i), TagFromName.DerivationImageSequence),
+                    TagFromName.SourceImageSequence);
+            assertEquals(sopOf(0), text(derived, TagFromName.ReferencedSOPInstanceUID));
+            assertEquals(expected[i], Attribute.getSingleIntegerValueOrDefault(derived,
+                    TagFromName.ReferencedFrameNumber, 0), "map frame " + (i + 1));
+        }
+        AttributeList report = ResultWriter.structuredReport(this.report, results, maps);
+        List<AttributeList> all = new ArrayList<>();
+        ResultWriterTest.collect(readBack(report), all);
+        List<Integer> selectedFrames = new ArrayList<>();
+        for (AttributeList region : all.stream().filter(i -> "111030".equals(ResultWriterTest.conceptValue(i)))
+                .toList()) {
+            selectedFrames.add(Attribute.getSingleIntegerValueOrDefault(item(item(region,
+                    TagFromName.ContentSequence), TagFromName.ReferencedSOPSequence), TagFromName.ReferencedFrameNumber,
+                    0));
+        }
+        assertEquals(List.of(2, 3, 1), selectedFrames, "each region is selected from its own source frame");
+        assertValid(maps.get(0).object(), "pm-multiframe-source.dcm", "ParametricMap");
+        assertValid(report, "sr-multiframe-source.dcm", "ComprehensiveSR");
     }
 
     @Test
