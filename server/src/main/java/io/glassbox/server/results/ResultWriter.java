@@ -3,6 +3,7 @@ package io.glassbox.server.results;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.OtherFloatAttribute;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
 import io.glassbox.server.results.ResultUids.Kind;
@@ -10,6 +11,8 @@ import io.glassbox.server.store.FileMeta;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -156,13 +159,35 @@ public final class ResultWriter {
     public static byte[] part10(AttributeList object) {
         AttributeList copy = new AttributeList();
         copy.putAll(object);
+        // A map's Float Pixel Data (the last element: nothing in a map comes after it) is appended here in one go;
+        // PixelMed writes an OF value a float at a time, seconds for a series of 512 × 512 slices.
+        float[] floats = null;
+        if (copy.get(TagFromName.FloatPixelData) instanceof OtherFloatAttribute pixels
+                && copy.tailMap(TagFromName.FloatPixelData, false).isEmpty()) {
+            try {
+                floats = pixels.getFloatValues();
+            } catch (DicomException e) {
+                throw new IllegalStateException("cannot read back the float pixel data", e);
+            }
+            copy.remove(TagFromName.FloatPixelData);
+        }
         try {
             copy.putAll(FileMeta.of(Attribute.getSingleStringValueOrEmptyString(object, TagFromName.SOPClassUID),
                     Attribute.getSingleStringValueOrEmptyString(object, TagFromName.SOPInstanceUID),
                     TransferSyntax.ExplicitVRLittleEndian, SOURCE_AE_TITLE));
             ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
             copy.write(out, TransferSyntax.ExplicitVRLittleEndian, true, true);
-            return out.toByteArray();
+            if (floats == null) {
+                return out.toByteArray();
+            }
+            byte[] header = out.toByteArray();
+            // Explicit VR Little Endian, OF: tag, "OF", two reserved bytes, a 32-bit length, the values.
+            ByteBuffer file = ByteBuffer.allocate(header.length + 12 + floats.length * 4)
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            file.put(header).putShort((short) 0x7FE0).putShort((short) 0x0008).put((byte) 'O').put((byte) 'F')
+                    .putShort((short) 0).putInt(floats.length * 4);
+            file.asFloatBuffer().put(floats);
+            return file.array();
         } catch (DicomException e) {
             throw new IllegalStateException("cannot encode " + object.get(TagFromName.SOPInstanceUID) + ": "
                     + e.getMessage(), e);

@@ -101,7 +101,17 @@ class ResultWriterTest {
     @ValueSource(strings = {"CT_small.dcm", "MR_small.dcm"})
     void parametricMapHoldsTheHeatmapExactly(String corpusFile) throws Exception {
         AnalysisResult r = Results.of(corpusFile);
-        AttributeList pm = readBack(map(ResultWriter.write(r, OverlayStyle.DEFAULT)));
+        AttributeList written = map(ResultWriter.write(r, OverlayStyle.DEFAULT));
+        AttributeList pm = readBack(written);
+        // The Float Pixel Data appended in one go is what PixelMed itself would write, byte for byte.
+        AttributeList withMeta = new AttributeList();
+        withMeta.putAll(written);
+        withMeta.putAll(io.glassbox.server.store.FileMeta.of(text(written, TagFromName.SOPClassUID),
+                text(written, TagFromName.SOPInstanceUID), com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian,
+                ResultWriter.SOURCE_AE_TITLE));
+        java.io.ByteArrayOutputStream byPixelMed = new java.io.ByteArrayOutputStream();
+        withMeta.write(byPixelMed, com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian, true, true);
+        assertArrayEquals(byPixelMed.toByteArray(), ResultWriter.part10(written));
 
         float[] stored = Attribute.getFloatValues(pm, TagFromName.FloatPixelData);
         assertNotNull(stored, "no Float Pixel Data");
