@@ -70,6 +70,20 @@ final class MediaNegotiation {
         return Optional.empty();
     }
 
+    /**
+     * Whether the client's most preferred acceptable range is exactly {@code mediaType} (no wildcard, not
+     * multipart): it then gets that single part rather than the multipart answer PS3.18 defaults to.
+     */
+    static boolean prefersSinglePart(List<MediaType> accepted, String mediaType) {
+        for (MediaType range : accepted) {
+            if (quality(range) > 0) {
+                return !range.isWildcardType() && !range.isWildcardSubtype()
+                        && MediaType.valueOf(mediaType).isCompatible(range);
+            }
+        }
+        return false;
+    }
+
     /** The first of {@code mediaTypes} (single-part, e.g. rendered images) the client accepts. */
     static Optional<String> singlePart(List<MediaType> accepted, List<String> mediaTypes) {
         for (MediaType range : accepted) {

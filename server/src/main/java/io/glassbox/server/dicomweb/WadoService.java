@@ -166,6 +166,20 @@ public class WadoService {
             List<MediaType> accepted, DicomWebUrls urls) {
         InstanceLocation instance = one(studyUid, seriesUid, sopInstanceUid);
         int[] numbers = frameNumbers(frameList, instance);
+        if (numbers.length == 1 && !PixelDataFrames.encapsulated(instance)
+                && MediaNegotiation.prefersSinglePart(accepted, OCTET_STREAM)) {
+            // One uncompressed frame asked for as application/octet-stream itself: its bytes alone, single part
+            // (how a viewer fetches one raw frame, e.g. one frame of an AI heatmap, without a multipart parser).
+            requirePixelData(instance);
+            Path path = file(instance);
+            List<Frame> frame = frames(instance, path, numbers);
+            StreamingOutput body = out -> {
+                try (FileChannel channel = PixelDataFrames.open(path)) {
+                    frame.get(0).writeTo(channel, out);
+                }
+            };
+            return Response.ok(body).header("Content-Type", OCTET_STREAM).build();
+        }
         return pixelData(instance, numbers, null, accepted, urls.instance(studyUid, seriesUid, sopInstanceUid));
     }
 
@@ -186,16 +200,7 @@ public class WadoService {
                         + offers.get(0).transferSyntax()
                         + (offers.size() > 1 ? " (or type=\"application/octet-stream\"; transfer-syntax=*)" : "")));
         Path path = file(instance);
-        List<Frame> frames;
-        try (FileChannel channel = PixelDataFrames.open(path)) {
-            frames = PixelDataFrames.select(instance, channel, path, numbers);
-        } catch (UnreadableFramesException e) {
-            throw new ProblemException(500, "Internal Server Error",
-                    "The frames of " + instance.sopInstanceUid() + " cannot be located: " + e.getMessage());
-        } catch (IOException e) {
-            throw new ProblemException(500, "Internal Server Error",
-                    "The stored pixel data of " + instance.sopInstanceUid() + " could not be read: " + e.getMessage());
-        }
+        List<Frame> frames = frames(instance, path, numbers);
         String partType = chosen.mediaType() + "; transfer-syntax=" + chosen.transferSyntax();
         String boundary = MultipartRelated.newBoundary();
         StreamingOutput body = out -> {
@@ -217,6 +222,18 @@ public class WadoService {
                 .header("Content-Type", MultipartRelated.contentType(chosen.mediaType(), boundary,
                         chosen.transferSyntax()))
                 .build();
+    }
+
+    private static List<Frame> frames(InstanceLocation instance, Path path, int[] numbers) {
+        try (FileChannel channel = PixelDataFrames.open(path)) {
+            return PixelDataFrames.select(instance, channel, path, numbers);
+        } catch (UnreadableFramesException e) {
+            throw new ProblemException(500, "Internal Server Error",
+                    "The frames of " + instance.sopInstanceUid() + " cannot be located: " + e.getMessage());
+        } catch (IOException e) {
+            throw new ProblemException(500, "Internal Server Error",
+                    "The stored pixel data of " + instance.sopInstanceUid() + " could not be read: " + e.getMessage());
+        }
     }
 
     /**

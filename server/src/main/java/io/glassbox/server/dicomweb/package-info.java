@@ -16,7 +16,9 @@
  * syntaxes strictly (octet-stream without transfer-syntax means uncompressed, so compressed frames need
  * {@code transfer-syntax=*} or the stored UID), because a client that asked for raw pixels must not get a
  * codestream. Frames are served for Float and Double Float Pixel Data (Parametric Maps, such as the AI heatmaps) as
- * for Pixel Data: 32- or 64-bit IEEE floats, little endian, row by row.</li>
+ * for Pixel Data: 32- or 64-bit IEEE floats, little endian, row by row. One uncompressed frame asked for with
+ * {@code Accept: application/octet-stream} (that range preferred, no wildcard) is answered single part, its bytes
+ * alone; otherwise frames come multipart.</li>
  * <li>Metadata comes from the index's stored DICOM JSON alone, never from the files; each BulkDataURI is made
  * absolute against the instance's URL. The Pixel Data bulk data is the whole value in one part when
  * uncompressed and one part per frame as stored when encapsulated.</li>

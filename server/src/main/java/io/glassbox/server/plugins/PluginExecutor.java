@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.TagFromName;
 import io.glassbox.plugin.api.Concept;
 import io.glassbox.plugin.api.DecodedImage;
 import io.glassbox.plugin.api.DiagnosticPlugin;
@@ -18,14 +20,14 @@ import io.glassbox.plugin.api.RegulatoryStatus;
 import io.glassbox.server.dispatch.ClaimedJob;
 import io.glassbox.server.dispatch.JobExecutor;
 import io.glassbox.server.dispatch.JobInput;
-import io.glassbox.server.ingest.IngestOutcome;
 import io.glassbox.server.results.AnalysisResult;
 import io.glassbox.server.results.Code;
 import io.glassbox.server.results.OverlayStyle;
 import io.glassbox.server.results.ResultStorer;
 import io.glassbox.server.results.ResultStorer.ResultStorageException;
-import io.glassbox.server.results.ResultStorer.StoredResult;
+import io.glassbox.server.results.ResultStorer.StoredObject;
 import io.glassbox.server.results.ResultUids;
+import io.glassbox.server.results.ResultUids.Kind;
 import io.glassbox.server.results.ResultWriter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -37,6 +39,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,17 +50,21 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Runs a job through an installed plugin and stores what it found as DICOM in the study: for every analysed image
- * (every frame of a multi-frame one) and every reported finding class, a Secondary Capture with the heatmap over
- * the image, a Parametric Map with the raw heatmap and a Structured Report with the finding
- * ({@link ResultWriter}), through the ingest path ({@link ResultStorer}). The job's recorded result is the complete
- * record of the inference: plugin, version, weights, device settings, method, layer, per-image scores, findings
- * and thresholds, the stored objects, what could not be analysed and why, and where the time went.
+ * Runs a job through an installed plugin and stores what it found as DICOM in the study ({@link ResultWriter}),
+ * through the ingest path ({@link ResultStorer}): for every analysed image (every frame of a multi-frame one) and
+ * every reported finding class a Secondary Capture with the heatmap over the image, stored as its batch finishes;
+ * once every image is analysed, per class one multi-frame Parametric Map per analysed series (its frames the raw
+ * heatmaps in the series' spatial order), and one Structured Report of the whole analysis, stored last. The job's
+ * recorded result is the complete record of the inference: plugin, version, weights, device settings, method,
+ * layer, per-image scores, findings and thresholds, the stored objects (each map with the source frame of each of
+ * its frames), what could not be analysed and why, and where the time went.
  *
- * <p>Work goes in batches of the plan's size: read and decode (PixelMed), analyse (the plugin), write and store,
- * then report progress; memory holds one batch. Retries are safe: result UIDs are derived from the job and the
- * class ({@link #analysisId}), so an attempt that is run again stores into the same series and keeps what the
- * earlier one stored.
+ * <p>Work goes in batches of the plan's size: read and decode (PixelMed), analyse (the plugin), write and store the
+ * captures, then report progress; memory holds one batch's images, and every analysed frame's header and heatmap
+ * (4 bytes a pixel per class) until the maps are written. Retries are safe: result UIDs are derived from the job,
+ * the class and the inputs ({@link #analysisId}, {@link #reportId}), so an attempt that is run again (its worker
+ * was killed part way) stores into the same series, keeps what the earlier one stored, and adds exactly the one map
+ * per series and class and the one report that were missing.
  */
 @ApplicationScoped
 public class PluginExecutor implements JobExecutor {
@@ -140,13 +147,15 @@ public class PluginExecutor implements JobExecutor {
             analyses.put(c.id(), id);
             ObjectNode classSeries = seriesNode.putObject(c.id()).put("analysisId", id.toString())
                     .put("threshold", thresholds.get(c.id()));
-            for (ResultUids.Kind kind : ResultUids.Kind.values()) {
-                classSeries.put(kind.recordKey(), ResultUids.seriesUid(id, kind));
+            for (Kind kind : Kind.values()) {
+                classSeries.put(kind.recordKey(), ResultUids.seriesUid(kind == Kind.STRUCTURED_REPORT
+                        ? reportId(job) : id, kind));
             }
         }
         ArrayNode images = record.putArray("images");
         ArrayNode notAnalysed = record.putArray("notAnalysed");
         Phases phases = new Phases();
+        Analysed analysed = new Analysed();
 
         int total = job.inputs().size();
         int inputsDone = 0;
@@ -159,7 +168,7 @@ public class PluginExecutor implements JobExecutor {
                 batch.add(item);
                 if (batch.size() == plan.batchSize()) {
                     positives += run(batch, job, plugin, installed, plan, thresholds, analyses, algorithm, style,
-                            images, phases);
+                            images, analysed, phases);
                     batch.clear();
                 }
             }
@@ -169,12 +178,13 @@ public class PluginExecutor implements JobExecutor {
         }
         if (!batch.isEmpty()) {
             positives += run(batch, job, plugin, installed, plan, thresholds, analyses, algorithm, style, images,
-                    phases);
+                    analysed, phases);
             progress.report(total, total, images.size() + " images analysed");
         }
         if (images.isEmpty()) {
             throw new PermanentFailure("no image of the job could be analysed: " + reasons(notAnalysed));
         }
+        storeMapsAndReport(job, plan, analyses, analysed, record, phases);
         record.put("imagesAnalysed", images.size()).put("imagesWithFindings", positives)
                 .put("inputsNotAnalysed", notAnalysed.size());
         phases.add("total", (System.nanoTime() - jobStarted) / 1e6);
@@ -236,8 +246,8 @@ public class PluginExecutor implements JobExecutor {
     /** Analyses one batch and stores its results; returns how many of its images have a finding. */
     private int run(List<Item> batch, ClaimedJob job, DiagnosticPlugin plugin, InstalledPlugin installed,
                     AnalysisPlan plan, Map<String, Double> thresholds, Map<String, UUID> analyses,
-                    AnalysisResult.Algorithm algorithm, OverlayStyle style, ArrayNode images, Phases phases)
-            throws Exception {
+                    AnalysisResult.Algorithm algorithm, OverlayStyle style, ArrayNode images, Analysed analysed,
+                    Phases phases) throws Exception {
         List<DecodedImage> decoded = batch.stream().map(Item::image).toList();
         Instant started = Instant.now();
         long t0 = System.nanoTime();
@@ -304,23 +314,15 @@ public class PluginExecutor implements JobExecutor {
                             + e.getMessage());
                 }
                 long w0 = System.nanoTime();
-                ResultWriter.ResultObjects objects;
+                AttributeList capture;
                 try {
-                    objects = ResultWriter.write(analysis, style);
+                    capture = ResultWriter.secondaryCapture(analysis, style);
                 } catch (IllegalArgumentException e) {
-                    throw new PermanentFailure("the result objects for " + result.imageId() + " cannot be written: "
+                    throw new PermanentFailure("the Secondary Capture for " + result.imageId() + " cannot be written: "
                             + e.getMessage());
                 }
                 long w1 = System.nanoTime();
-                StoredResult stored;
-                try {
-                    stored = storer.store(objects);
-                } catch (ResultStorageException e) {
-                    if (e.retryable()) {
-                        throw e;
-                    }
-                    throw new PermanentFailure(e.getMessage());
-                }
+                StoredObject stored = store(Kind.SECONDARY_CAPTURE, capture);
                 long w2 = System.nanoTime();
                 phases.add("write", (w1 - w0) / 1e6);
                 phases.add("store", (w2 - w1) / 1e6);
@@ -329,20 +331,107 @@ public class PluginExecutor implements JobExecutor {
                 ObjectNode r = resultsNode.addObject();
                 r.put("classId", c.id()).put("label", c.displayName()).put("score", score)
                         .put("threshold", threshold).put("present", present)
-                        .put("heatmapMax", max(map.values()));
-                for (ResultUids.Kind kind : ResultUids.Kind.values()) {
-                    r.put(kind.recordKey(), stored.byKind().get(kind).sopInstanceUid());
-                }
-                boolean kept = stored.all().stream()
-                        .anyMatch(o -> o.result() == IngestOutcome.Result.ALREADY_STORED);
-                if (kept) {
+                        .put("heatmapMax", max(map.values()))
+                        .put(Kind.SECONDARY_CAPTURE.recordKey(), stored.sopInstanceUid());
+                if (stored.keptFromEarlierAttempt()) {
                     r.put("keptFromEarlierAttempt", true);
                 }
+                analysed.add(analysis.withoutSourcePixels(), r);
             }
             positives += anyFinding ? 1 : 0;
         }
         LOG.debugf("job %s: batch of %s analysed in %s ms", job.id(), batch.size(), Math.round(pluginMillis));
         return positives;
+    }
+
+    /**
+     * Every frame analysed so far, per class, without its pixels (its header and heatmap), with the record of its
+     * result, which the map and the report fill in once they are stored.
+     */
+    private static final class Analysed {
+        final List<AnalysisResult> results = new ArrayList<>();
+        final Map<String, ObjectNode> records = new HashMap<>();
+
+        void add(AnalysisResult result, ObjectNode record) {
+            results.add(result);
+            records.put(key(result.analysisId(), result.source(), result.frameNumber()), record);
+        }
+
+        ObjectNode record(AnalysisResult result) {
+            return records.get(key(result.analysisId(), result.source(), result.frameNumber()));
+        }
+
+        private static String key(UUID analysisId, AttributeList source, int frame) {
+            return analysisId + "/" + Attribute.getSingleStringValueOrEmptyString(source,
+                    TagFromName.SOPInstanceUID) + "/" + frame;
+        }
+    }
+
+    /**
+     * Once every image is analysed: per class the Parametric Maps (one per analysed series, frames in spatial
+     * order), then the report that references them and the captures, stored last. Each result's record learns its
+     * map and frame, and the job's record lists the maps with the source frame of each of their frames.
+     */
+    private void storeMapsAndReport(ClaimedJob job, AnalysisPlan plan, Map<String, UUID> analyses,
+            Analysed analysed, ObjectNode record, Phases phases) throws Exception {
+        long w0 = System.nanoTime();
+        List<ResultWriter.WrittenMap> maps;
+        AttributeList report;
+        try {
+            maps = ResultWriter.parametricMaps(analysed.results);
+            report = ResultWriter.structuredReport(reportId(job), analysed.results, maps);
+        } catch (IllegalArgumentException e) {
+            throw new PermanentFailure("the Parametric Maps and the report cannot be written: " + e.getMessage());
+        }
+        long w1 = System.nanoTime();
+        Map<UUID, OutputClass> classes = new HashMap<>();
+        for (OutputClass c : plan.classes()) {
+            classes.put(analyses.get(c.id()), c);
+        }
+        ArrayNode mapsNode = record.putArray("parametricMaps");
+        for (ResultWriter.WrittenMap map : maps) {
+            StoredObject stored = store(Kind.PARAMETRIC_MAP, map.object());
+            OutputClass c = classes.get(map.analysisId());
+            ObjectNode m = mapsNode.addObject().put("classId", c.id()).put("label", c.displayName())
+                    .put("seriesInstanceUid", stored.seriesInstanceUid())
+                    .put("sopInstanceUid", stored.sopInstanceUid())
+                    .put("numberOfFrames", map.frames().size());
+            if (stored.keptFromEarlierAttempt()) {
+                m.put("keptFromEarlierAttempt", true);
+            }
+            ArrayNode frames = m.putArray("frames");
+            for (int i = 0; i < map.frames().size(); i++) {
+                AnalysisResult frame = map.frames().get(i);
+                frames.addObject().put("sourceSopInstanceUid", Attribute.getSingleStringValueOrEmptyString(
+                        frame.source(), TagFromName.SOPInstanceUID)).put("sourceFrame", frame.frameNumber());
+                analysed.record(frame).put(Kind.PARAMETRIC_MAP.recordKey(), stored.sopInstanceUid())
+                        .put("parametricMapFrame", i + 1);
+            }
+        }
+        StoredObject stored = store(Kind.STRUCTURED_REPORT, report);
+        ObjectNode r = record.putObject("structuredReport").put("seriesInstanceUid", stored.seriesInstanceUid())
+                .put("sopInstanceUid", stored.sopInstanceUid());
+        if (stored.keptFromEarlierAttempt()) {
+            r.put("keptFromEarlierAttempt", true);
+        }
+        analysed.records.values().forEach(n -> n.put(Kind.STRUCTURED_REPORT.recordKey(), stored.sopInstanceUid()));
+        long w2 = System.nanoTime();
+        phases.add("write", (w1 - w0) / 1e6);
+        phases.add("store", (w2 - w1) / 1e6);
+        time("write", job, (w1 - w0) / 1e6);
+        time("store", job, (w2 - w1) / 1e6);
+    }
+
+    /** Stores one result object; storage trouble is retried (the job is), a refused object fails the job. */
+    private StoredObject store(Kind kind, AttributeList object) throws Exception {
+        try {
+            return storer.store(kind, object);
+        } catch (ResultStorageException e) {
+            if (e.retryable()) {
+                throw e;
+            }
+            throw new PermanentFailure(e.getMessage());
+        }
     }
 
     private static Heatmap heatmap(ImageResult result, String classId, AnalysisPlan plan, Item item, ClaimedJob job)
@@ -368,6 +457,11 @@ public class PluginExecutor implements JobExecutor {
      */
     static UUID analysisId(ClaimedJob job, String classId) {
         return ResultUids.nameBasedUuid("glassbox-analysis", Long.toString(job.id()), job.inputDigest(), classId);
+    }
+
+    /** The id of the job's report, which covers every class: like {@link #analysisId}, the same for every attempt. */
+    static UUID reportId(ClaimedJob job) {
+        return ResultUids.nameBasedUuid("glassbox-analysis-report", Long.toString(job.id()), job.inputDigest());
     }
 
     /**

@@ -6,6 +6,7 @@ import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.TagFromName;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -141,6 +142,41 @@ public record AnalysisResult(
                         + " is outside 0..1 (normalise the map before writing it)");
             }
         }
+    }
+
+    /**
+     * The same result with the source's header only, without its pixel data: what the Parametric Map and the
+     * report need of an image once its Secondary Capture is written, so a job holds one image's pixels at a time
+     * but every analysed frame's header and heatmap until its maps are written.
+     */
+    public AnalysisResult withoutSourcePixels() {
+        AttributeList header = new AttributeList();
+        header.putAll(source);
+        header.remove(TagFromName.PixelData);
+        header.remove(TagFromName.FloatPixelData);
+        header.remove(TagFromName.DoubleFloatPixelData);
+        return new AnalysisResult(analysisId, header, frameNumber, heatmap, finding, explanation, algorithm, timing);
+    }
+
+    /**
+     * {@code first} timed over all of {@code results}, from the earliest start to the latest finish: the
+     * representative of an object written from several results (a multi-frame map, the report), whose batches ran
+     * one after the other.
+     */
+    static AnalysisResult spanning(AnalysisResult first, List<AnalysisResult> results) {
+        Instant started = first.timing().started();
+        Instant finished = first.timing().finished();
+        for (AnalysisResult r : results) {
+            started = r.timing().started().isBefore(started) ? r.timing().started() : started;
+            finished = r.timing().finished().isAfter(finished) ? r.timing().finished() : finished;
+        }
+        return new AnalysisResult(first.analysisId, first.source, first.frameNumber, first.heatmap, first.finding,
+                first.explanation, first.algorithm, new Timing(started, finished));
+    }
+
+    /** The analysed frame, as "SOP Instance UID/frame": what tells results of different images apart. */
+    String sourceFrameKey() {
+        return sourceString(TagFromName.SOPInstanceUID) + "/" + frameNumber;
     }
 
     public int rows() {

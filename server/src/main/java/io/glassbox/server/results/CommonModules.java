@@ -50,10 +50,14 @@ final class CommonModules {
         Dicom.copyIfPresent(source, target, TagFromName.StudyDescription);
     }
 
-    /** General Series attributes of a new series of the given kind (modality-specific ones are the caller's). */
-    static void series(AnalysisResult r, AttributeList target, Kind kind, String modality) {
+    /**
+     * General Series attributes of a new series of the given kind (modality-specific ones are the caller's).
+     *
+     * @param seriesUid the series: the analysis's series of this kind (the report's is the job's, across classes)
+     */
+    static void series(AnalysisResult r, String seriesUid, AttributeList target, Kind kind, String modality) {
         put(target, TagFromName.Modality, modality);
-        put(target, TagFromName.SeriesInstanceUID, ResultUids.seriesUid(r.analysisId(), kind));
+        put(target, TagFromName.SeriesInstanceUID, seriesUid);
         put(target, TagFromName.SeriesNumber, kind.seriesNumber());
         put(target, TagFromName.SeriesDate, Dicom.date(r.timing().started()));
         put(target, TagFromName.SeriesTime, Dicom.time(r.timing().started()));
@@ -107,10 +111,11 @@ final class CommonModules {
      * Equipment (IHE AI Results: manufacturer, model name, software version and a Device UID that follows the
      * weights).
      */
-    static void sopCommon(AnalysisResult r, AttributeList target, Kind kind, String sopClassUid, Code... codesUsed) {
+    static void sopCommon(AnalysisResult r, AttributeList target, String sopInstanceUid, String sopClassUid,
+            Code... codesUsed) {
         put(target, TagFromName.SpecificCharacterSet, Dicom.UTF8_TERM);
         put(target, TagFromName.SOPClassUID, sopClassUid);
-        put(target, TagFromName.SOPInstanceUID, instanceUid(r, kind));
+        put(target, TagFromName.SOPInstanceUID, sopInstanceUid);
         Instant created = r.timing().finished();
         put(target, TagFromName.InstanceCreationDate, Dicom.date(created));
         put(target, TagFromName.InstanceCreationTime, Dicom.time(created));

@@ -10,16 +10,15 @@ import io.glassbox.server.results.ResultUids.Kind;
 import io.glassbox.server.results.ResultWriter.ResultObjects;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayInputStream;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Stores the result objects through the same door as every received object ({@link IngestService}, as
- * {@link IncomingObject.Via#RESULT}): write-once store, index row, durable before success, in the order
- * {@link ResultWriter} wrote them: the Parametric Map and the Secondary Capture first and the report last, so a
- * report is never stored that points at an object that is not.
+ * {@link IncomingObject.Via#RESULT}): write-once store, index row, durable before success. Callers store the
+ * report last ({@link ResultWriter.ResultObjects#inStorageOrder}), so a report is never stored that points at an
+ * object that is not.
  *
  * <p>Retries: the objects' UIDs come from the analysis id, so an attempt that is run again (its worker crashed
  * part way) writes the same UIDs. An object already stored under its UID is kept as the earlier attempt stored it:
@@ -37,31 +36,24 @@ public class ResultStorer {
     }
 
     /** One stored object. */
-    public record StoredObject(String sopClassUid, String sopInstanceUid, String seriesInstanceUid,
-            IngestOutcome.Result result) {}
+    public record StoredObject(Kind kind, String sopClassUid, String sopInstanceUid, String seriesInstanceUid,
+            IngestOutcome.Result result) {
 
-    /** The stored objects of one result by kind, in storage order, all in {@code studyInstanceUid}. */
-    public record StoredResult(String studyInstanceUid, Map<Kind, StoredObject> byKind) {
+        /** Whether an earlier attempt had stored it (with other bytes, or the same), so it was kept. */
+        public boolean keptFromEarlierAttempt() {
+            return result == IngestOutcome.Result.ALREADY_STORED;
+        }
+    }
+
+    /** The stored objects of one analysis, in storage order, all in {@code studyInstanceUid}. */
+    public record StoredResult(String studyInstanceUid, List<StoredObject> all) {
 
         public StoredResult {
-            byKind = Collections.unmodifiableMap(new LinkedHashMap<>(byKind));
+            all = List.copyOf(all);
         }
 
-        public StoredObject parametricMap() {
-            return byKind.get(Kind.PARAMETRIC_MAP);
-        }
-
-        public StoredObject secondaryCapture() {
-            return byKind.get(Kind.SECONDARY_CAPTURE);
-        }
-
-        public StoredObject structuredReport() {
-            return byKind.get(Kind.STRUCTURED_REPORT);
-        }
-
-        /** In storage order. */
-        public List<StoredObject> all() {
-            return List.copyOf(byKind.values());
+        public List<StoredObject> ofKind(Kind kind) {
+            return all.stream().filter(o -> o.kind() == kind).toList();
         }
     }
 
@@ -69,21 +61,15 @@ public class ResultStorer {
     public static class ResultStorageException extends Exception {
         private static final long serialVersionUID = 1L;
         private final transient IngestOutcome outcome;
-        private final transient List<StoredObject> storedBefore;
 
-        ResultStorageException(String what, IngestOutcome outcome, List<StoredObject> storedBefore) {
+        ResultStorageException(String what, IngestOutcome outcome) {
             super("could not store the " + what + " " + outcome.sopInstanceUid() + ": " + outcome.result() + " ("
                     + outcome.errorComment() + ")");
             this.outcome = outcome;
-            this.storedBefore = List.copyOf(storedBefore);
         }
 
         public IngestOutcome outcome() {
             return outcome;
-        }
-
-        public List<StoredObject> storedBefore() {
-            return storedBefore;
         }
 
         /** Whether trying again later may succeed (disk or database trouble), as opposed to a refused object. */
@@ -92,29 +78,34 @@ public class ResultStorer {
         }
     }
 
-    /** Writes the result's objects ({@link ResultWriter}) and stores them. */
+    /** Writes the objects of an analysis of one image ({@link ResultWriter#write}) and stores them. */
     public StoredResult store(AnalysisResult result, OverlayStyle style) throws ResultStorageException {
         return store(ResultWriter.write(result, style));
     }
 
+    /** Stores the objects in storage order; stops at the first that cannot be stored. */
     public StoredResult store(ResultObjects objects) throws ResultStorageException {
-        Map<Kind, StoredObject> stored = new LinkedHashMap<>();
-        for (Map.Entry<Kind, AttributeList> object : objects.byKind().entrySet()) {
-            byte[] part10 = ResultWriter.part10(object.getValue());
-            IngestOutcome outcome = ingest.ingest(new IncomingObject(IncomingObject.Via.RESULT, "", null, null, null,
-                    new ByteArrayInputStream(part10)));
-            // CONFLICT: an object of this analysis is stored under the UID already, with other bytes (an earlier
-            // attempt's timings): the write-once store keeps it, and for this result it counts as stored.
-            boolean kept = outcome.result() == IngestOutcome.Result.CONFLICT;
-            if (!outcome.success() && !kept) {
-                throw new ResultStorageException(object.getKey().displayName(), outcome,
-                        List.copyOf(stored.values()));
-            }
-            stored.put(object.getKey(), new StoredObject(outcome.sopClassUid(), outcome.sopInstanceUid(), outcome.seriesInstanceUid(),
-                    kept ? IngestOutcome.Result.ALREADY_STORED : outcome.result()));
+        List<StoredObject> stored = new ArrayList<>();
+        for (Map.Entry<Kind, AttributeList> object : objects.inStorageOrder()) {
+            stored.add(store(object.getKey(), object.getValue()));
         }
         String study = Attribute.getSingleStringValueOrEmptyString(objects.structuredReport(),
                 TagFromName.StudyInstanceUID);
         return new StoredResult(study, stored);
+    }
+
+    /** Stores one result object, durably, or says why not. */
+    public StoredObject store(Kind kind, AttributeList object) throws ResultStorageException {
+        byte[] part10 = ResultWriter.part10(object);
+        IngestOutcome outcome = ingest.ingest(new IncomingObject(IncomingObject.Via.RESULT, "", null, null, null,
+                new ByteArrayInputStream(part10)));
+        // CONFLICT: an object of this analysis is stored under the UID already, with other bytes (an earlier
+        // attempt's timings): the write-once store keeps it, and for this result it counts as stored.
+        boolean kept = outcome.result() == IngestOutcome.Result.CONFLICT;
+        if (!outcome.success() && !kept) {
+            throw new ResultStorageException(kind.displayName(), outcome);
+        }
+        return new StoredObject(kind, outcome.sopClassUid(), outcome.sopInstanceUid(), outcome.seriesInstanceUid(),
+                kept ? IngestOutcome.Result.ALREADY_STORED : outcome.result());
     }
 }

@@ -22,7 +22,7 @@ public final class ResultUids {
 
     /**
      * The kinds of result object; each is its own series. A constant's name is part of its UIDs, so it is never
-     * renamed; a new kind is a constant here and its {@link ResultObjectWriter}.
+     * renamed.
      */
     public enum Kind {
         SECONDARY_CAPTURE(9901, "Secondary Capture", "secondaryCapture"),
@@ -70,15 +70,29 @@ public final class ResultUids {
         return nameBased("glassbox-result-series", analysisId.toString(), kind.name());
     }
 
-    /** The result object of one kind for one frame (from 1) of one source image. */
+    /** The result object of one kind for one frame (from 1) of one source image (the Secondary Capture). */
     public static String instanceUid(UUID analysisId, Kind kind, String sourceSopInstanceUid, int frameNumber) {
         return nameBased("glassbox-result-instance", analysisId.toString(), kind.name(), sourceSopInstanceUid,
                 Integer.toString(frameNumber));
     }
 
+    /**
+     * The Parametric Map of one analysis over one stack of source frames, named by its content key (the stack's
+     * source series and geometry and its frames, see ParametricMapWriter.contentKey): a retry that analyses the
+     * same inputs names it alike.
+     */
+    static String parametricMapUid(UUID analysisId, String contentKey) {
+        return nameBased("glassbox-result-instance", analysisId.toString(), Kind.PARAMETRIC_MAP.name(), contentKey);
+    }
+
+    /** The Structured Report of one analysis (one job): one per report id. */
+    public static String reportUid(UUID reportId) {
+        return nameBased("glassbox-result-instance", reportId.toString(), Kind.STRUCTURED_REPORT.name());
+    }
+
     /** The Frame of Reference of a map whose source has none (see ParametricMapWriter.planeOf). */
-    static String frameOfReferenceUid(UUID analysisId, String sourceSopInstanceUid) {
-        return nameBased("glassbox-frame-of-reference", analysisId.toString(), sourceSopInstanceUid);
+    static String frameOfReferenceUid(UUID analysisId, String stackKey) {
+        return nameBased("glassbox-frame-of-reference", analysisId.toString(), stackKey);
     }
 
     /** The Dimension Organization of the analysis's maps: one, the same for all of them. */

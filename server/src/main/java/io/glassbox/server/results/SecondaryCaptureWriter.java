@@ -9,21 +9,19 @@ import com.pixelmed.dicom.SOPClass;
 import com.pixelmed.dicom.TagFromName;
 import io.glassbox.server.results.ResultUids.Kind;
 import java.awt.image.BufferedImage;
-import java.util.Map;
 
 /**
  * The heatmap burned over the image, for any PACS viewer: a Secondary Capture Image (PS3.3 A.8.1), RGB 8-bit, in
  * a new series of the source's study, saying in its pixels and its attributes that an AI made it.
  */
-final class SecondaryCaptureWriter implements ResultObjectWriter {
+final class SecondaryCaptureWriter {
 
-    @Override
-    public Kind kind() {
-        return Kind.SECONDARY_CAPTURE;
-    }
+    private SecondaryCaptureWriter() {}
 
-    @Override
-    public AttributeList write(AnalysisResult r, OverlayStyle style, Map<Kind, AttributeList> writtenBefore) {
+    /**
+     * @throws IllegalArgumentException when the source cannot be drawn (no pixel data, undecodable)
+     */
+    static AttributeList write(AnalysisResult r, OverlayStyle style) {
         BufferedImage picture = OverlayRenderer.render(r, style);
         AttributeList sc = new AttributeList();
         AttributeList source = r.source();
@@ -31,7 +29,8 @@ final class SecondaryCaptureWriter implements ResultObjectWriter {
         CommonModules.patientAndStudy(source, sc);
         // "OT": the object is a rendering, not a CT or MR image, and routing rules that pick images by modality
         // must not feed it back to a plugin.
-        CommonModules.series(r, sc, kind(), "OT");
+        CommonModules.series(r, ResultUids.seriesUid(r.analysisId(), Kind.SECONDARY_CAPTURE), sc,
+                Kind.SECONDARY_CAPTURE, "OT");
         CommonModules.equipment(sc);
 
         // SC Equipment module: a workstation drew it.
@@ -93,7 +92,8 @@ final class SecondaryCaptureWriter implements ResultObjectWriter {
         }
         sc.put(pixels);
 
-        CommonModules.sopCommon(r, sc, kind(), SOPClass.SecondaryCaptureImageStorage);
+        CommonModules.sopCommon(r, sc, CommonModules.instanceUid(r, Kind.SECONDARY_CAPTURE),
+                SOPClass.SecondaryCaptureImageStorage);
         return sc;
     }
 

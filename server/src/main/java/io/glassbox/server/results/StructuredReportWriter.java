@@ -9,17 +9,23 @@ import com.pixelmed.dicom.SOPClass;
 import com.pixelmed.dicom.TagFromName;
 import io.glassbox.server.results.ResultUids.Kind;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 
 /**
- * The finding as a Comprehensive SR whose content is a TID 1500 Measurement Report: the algorithm as the (device)
- * observer, the analysed image in the Image Library, and one TID 1501 measurement group with the finding, the
- * model's score, the algorithm identification (TID 4019: name, version, parameters), and references to the source
- * image, the Parametric Map and the Secondary Capture. PARTIAL and UNVERIFIED: no radiologist has confirmed it.
+ * The findings of one analysis (one job, every class it reported) as one Comprehensive SR whose content is a TID 1500
+ * Measurement Report: the algorithm as the (device) observer, the analysed images in the Image Library, and one
+ * TID 1410 measurement group per image and class with a finding present, each with the finding, the model's score,
+ * the algorithm identification (TID 4019: name, version, parameters, among them the explanation method), the image
+ * region the heatmap points at (an SCOORD on the source image, {@link ImageRegion}: the outline of the map at or
+ * above the decision threshold around its peak), and references to the source image, the Parametric Map frame and
+ * the Secondary Capture. A Qualitative Evaluations container says per class whether the finding is present anywhere
+ * (the whole answer when nothing was found). PARTIAL and UNVERIFIED: no radiologist has confirmed it.
  */
-final class StructuredReportWriter implements ResultObjectWriter {
+final class StructuredReportWriter {
 
     static final Code IMAGING_MEASUREMENT_REPORT = new Code("126000", "DCM", "Imaging Measurement Report");
     static final Code LANGUAGE = new Code("121049", "DCM", "Language of Content Item and Descendants");
@@ -53,43 +59,62 @@ final class StructuredReportWriter implements ResultObjectWriter {
     static final Code CT_PROCEDURE = new Code("25045-6", "LN", "CT unspecified body region");
     static final Code MR_PROCEDURE = new Code("25056-3", "LN", "MRI unspecified body region");
     static final Code IMAGING_PROCEDURE = new Code("363679005", "SCT", "Imaging procedure");
+    static final Code IMAGE_REGION = new Code("111030", "DCM", "Image Region");
+    static final Code QUALITATIVE_EVALUATIONS = new Code("C0034375", "UMLS", "Qualitative Evaluations");
 
-    @Override
-    public Kind kind() {
-        return Kind.STRUCTURED_REPORT;
-    }
+    private StructuredReportWriter() {}
 
     /**
-     * @param writtenBefore the Parametric Map written for the same result (referenced as the heatmap) and its
-     *                      Secondary Capture (referenced as its illustration)
+     * @param reportId the analysis (job) the report is of: it names the report's series and instance
+     * @param results  every analysed frame of every class, each written into one of {@code maps}, in job order
+     * @param maps     the Parametric Maps written of {@code results}, referenced frame by frame
      */
-    @Override
-    public AttributeList write(AnalysisResult r, OverlayStyle style, Map<Kind, AttributeList> writtenBefore) {
-        AttributeList parametricMap = required(writtenBefore, Kind.PARAMETRIC_MAP);
-        AttributeList secondaryCapture = required(writtenBefore, Kind.SECONDARY_CAPTURE);
+    static AttributeList write(UUID reportId, List<AnalysisResult> results, List<ResultWriter.WrittenMap> maps) {
+        AnalysisResult r = AnalysisResult.spanning(results.get(0), results);
         AttributeList sr = new AttributeList();
         AttributeList source = r.source();
-        AnalysisResult.Finding f = r.finding();
         AnalysisResult.Algorithm a = r.algorithm();
 
         CommonModules.patientAndStudy(source, sr);
-        CommonModules.series(r, sr, kind(), "SR");
+        CommonModules.series(r, ResultUids.seriesUid(reportId, Kind.STRUCTURED_REPORT), sr,
+                Kind.STRUCTURED_REPORT, "SR");
         Dicom.sequence(sr, TagFromName.ReferencedPerformedProcedureStepSequence);
         CommonModules.equipment(sr);
 
         // SR Document General module.
-        put(sr, TagFromName.InstanceNumber, CommonModules.instanceNumber(r));
+        put(sr, TagFromName.InstanceNumber, 1);
         put(sr, Dicom.PRELIMINARY_FLAG, "PRELIMINARY");
         put(sr, TagFromName.CompletionFlag, "PARTIAL");
         put(sr, TagFromName.VerificationFlag, "UNVERIFIED");
         put(sr, TagFromName.ContentDate, Dicom.date(r.timing().started()));
         put(sr, TagFromName.ContentTime, Dicom.time(r.timing().started()));
         Dicom.sequence(sr, TagFromName.PerformedProcedureCodeSequence);
-        Instance analysed = Instance.source(r);
-        Instance map = Instance.of(parametricMap);
-        Instance illustration = Instance.of(secondaryCapture);
+
+        // The measurement groups, map by map and frame by frame (so by class, then in spatial order).
+        List<Instance> evidence = new ArrayList<>();
+        Map<String, Instance> library = new LinkedHashMap<>();
+        List<AttributeList> groups = new ArrayList<>();
+        Map<UUID, AnalysisResult> classes = new LinkedHashMap<>();
+        Map<UUID, Boolean> presentAnywhere = new LinkedHashMap<>();
+        for (AnalysisResult result : results) {
+            classes.putIfAbsent(result.analysisId(), result);
+            presentAnywhere.merge(result.analysisId(), result.finding().present(), Boolean::logicalOr);
+            library.putIfAbsent(result.sourceFrameKey(), Instance.source(result));
+        }
+        for (ResultWriter.WrittenMap map : maps) {
+            evidence.add(Instance.of(map.object(), null));
+            for (int i = 0; i < map.frames().size(); i++) {
+                AnalysisResult frame = map.frames().get(i);
+                if (frame.finding().present()) {
+                    Instance capture = Instance.capture(frame);
+                    evidence.add(capture);
+                    groups.add(measurementGroup(frame, Instance.of(map.object(), i + 1), capture));
+                }
+            }
+        }
+        evidence.addAll(0, library.values());
         Dicom.sequence(sr, TagFromName.CurrentRequestedProcedureEvidenceSequence,
-                evidence(r.sourceString(TagFromName.StudyInstanceUID), analysed, map, illustration));
+                evidence(r.sourceString(TagFromName.StudyInstanceUID), evidence));
 
         // SR Document Content module: the root of the TID 1500 tree.
         put(sr, TagFromName.ValueType, "CONTAINER");
@@ -105,12 +130,44 @@ final class StructuredReportWriter implements ResultObjectWriter {
         root.add(text("HAS OBS CONTEXT", DEVICE_OBSERVER_MODEL_NAME, a.name() + " " + a.version()));
         root.add(code("HAS CONCEPT MOD", PROCEDURE_REPORTED, procedureReported(r)));
 
-        AttributeList libraryEntry = image("CONTAINS", null, analysed);
-        AttributeList libraryGroup = container("CONTAINS", IMAGE_LIBRARY_GROUP, null, libraryEntry);
+        List<AttributeList> entries = new ArrayList<>();
+        for (Instance image : library.values()) {
+            entries.add(image("CONTAINS", null, image));
+        }
+        AttributeList libraryGroup = container("CONTAINS", IMAGE_LIBRARY_GROUP, null,
+                entries.toArray(AttributeList[]::new));
         root.add(container("CONTAINS", IMAGE_LIBRARY, null, libraryGroup));
+        if (!groups.isEmpty()) {
+            root.add(container("CONTAINS", IMAGING_MEASUREMENTS, null, groups.toArray(AttributeList[]::new)));
+        }
+        List<AttributeList> evaluations = new ArrayList<>();
+        for (AnalysisResult c : classes.values()) {
+            evaluations.add(code("CONTAINS", c.finding().concept(),
+                    presentAnywhere.get(c.analysisId()) ? PRESENT : ABSENT));
+        }
+        root.add(container("CONTAINS", QUALITATIVE_EVALUATIONS, null, evaluations.toArray(AttributeList[]::new)));
+        Dicom.sequence(sr, TagFromName.ContentSequence, root.toArray(AttributeList[]::new));
 
+        List<Code> codes = new ArrayList<>();
+        classes.values().forEach(c -> codes.add(c.finding().concept()));
+        codes.add(ParametricMapWriter.EXPLANATION_MAP);
+        CommonModules.sopCommon(r, sr, ResultUids.reportUid(reportId), SOPClass.ComprehensiveSRStorage,
+                codes.toArray(Code[]::new));
+        return sr;
+    }
+
+    /**
+     * TID 1410 Planar ROI Measurements and Qualitative Evaluations: the finding on one image, where on the image
+     * (the region the heatmap points at, selected from the source image), how sure the model is, and the map frame
+     * and the capture that show it.
+     */
+    private static AttributeList measurementGroup(AnalysisResult r, Instance mapFrame, Instance capture) {
+        AnalysisResult.Finding f = r.finding();
+        AnalysisResult.Algorithm a = r.algorithm();
+        Instance analysed = Instance.source(r);
         List<AttributeList> group = new ArrayList<>();
-        group.add(text("HAS OBS CONTEXT", TRACKING_IDENTIFIER, Dicom.limit(f.label(), 64)));
+        group.add(text("HAS OBS CONTEXT", TRACKING_IDENTIFIER, Dicom.limit(f.label() + " on image "
+                + CommonModules.instanceNumber(r) + (r.multiFrame() ? " frame " + r.frameNumber() : ""), 64)));
         group.add(uid("HAS OBS CONTEXT", TRACKING_UID, ResultUids.trackingUid(r.analysisId(),
                 r.sourceString(TagFromName.SOPInstanceUID), r.frameNumber())));
         group.add(code("CONTAINS", FINDING_CATEGORY, MORPHOLOGICALLY_ABNORMAL_STRUCTURE));
@@ -120,28 +177,22 @@ final class StructuredReportWriter implements ResultObjectWriter {
         for (String parameter : algorithmParameters(r)) {
             group.add(text("HAS CONCEPT MOD", ALGORITHM_PARAMETERS, parameter));
         }
+        ImageRegion region = ImageRegion.of(r.heatmap(), r.rows(), r.columns(), f.threshold());
+        AttributeList scoord = item("CONTAINS", "SCOORD", IMAGE_REGION);
+        put(scoord, TagFromName.GraphicType, region.graphicType());
+        double[] data = new double[region.graphicData().length];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = region.graphicData()[i];
+        }
+        put(scoord, TagFromName.GraphicData, data);
+        Dicom.sequence(scoord, TagFromName.ContentSequence, image("SELECTED FROM", null, analysed));
+        group.add(scoord);
         group.add(number("CONTAINS", CERTAINTY_OF_FINDING, f.probability(), CommonModules.NO_UNITS));
         group.add(code("CONTAINS", f.concept(), f.present() ? PRESENT : ABSENT));
         group.add(image("CONTAINS", SOURCE_OF_MEASUREMENT, analysed));
-        group.add(image("CONTAINS", ParametricMapWriter.EXPLANATION_MAP, map));
-        group.add(image("CONTAINS", ILLUSTRATION_OF_FINDING, illustration));
-        AttributeList measurementGroup = container("CONTAINS", MEASUREMENT_GROUP, "1501",
-                group.toArray(AttributeList[]::new));
-        root.add(container("CONTAINS", IMAGING_MEASUREMENTS, null, measurementGroup));
-        Dicom.sequence(sr, TagFromName.ContentSequence, root.toArray(AttributeList[]::new));
-
-        CommonModules.sopCommon(r, sr, kind(), SOPClass.ComprehensiveSRStorage, f.concept(),
-                ParametricMapWriter.EXPLANATION_MAP);
-        return sr;
-    }
-
-    private static AttributeList required(Map<Kind, AttributeList> writtenBefore, Kind kind) {
-        AttributeList object = writtenBefore.get(kind);
-        if (object == null) {
-            throw new IllegalStateException("the report references the " + kind.displayName()
-                    + ", which must be written before it");
-        }
-        return object;
+        group.add(image("CONTAINS", ParametricMapWriter.EXPLANATION_MAP, mapFrame));
+        group.add(image("CONTAINS", ILLUSTRATION_OF_FINDING, capture));
+        return container("CONTAINS", MEASUREMENT_GROUP, "1410", group.toArray(AttributeList[]::new));
     }
 
     /** TID 4019 Algorithm Parameters: how the score and the heatmap were made. */
@@ -164,7 +215,7 @@ final class StructuredReportWriter implements ResultObjectWriter {
         };
     }
 
-    /** An instance the report refers to, and the series it is in. */
+    /** An instance the report refers to (one frame of it, when {@code frame} is not null), and its series. */
     private record Instance(String seriesUid, String sopClassUid, String sopInstanceUid, Integer frame) {
 
         static Instance source(AnalysisResult r) {
@@ -173,9 +224,16 @@ final class StructuredReportWriter implements ResultObjectWriter {
                     r.multiFrame() ? r.frameNumber() : null);
         }
 
-        static Instance of(AttributeList object) {
+        /** The Secondary Capture of the result (its UIDs follow from the result, see SecondaryCaptureWriter). */
+        static Instance capture(AnalysisResult r) {
+            return new Instance(ResultUids.seriesUid(r.analysisId(), Kind.SECONDARY_CAPTURE),
+                    SOPClass.SecondaryCaptureImageStorage, CommonModules.instanceUid(r, Kind.SECONDARY_CAPTURE),
+                    null);
+        }
+
+        static Instance of(AttributeList object, Integer frame) {
             return new Instance(string(object, TagFromName.SeriesInstanceUID),
-                    string(object, TagFromName.SOPClassUID), string(object, TagFromName.SOPInstanceUID), null);
+                    string(object, TagFromName.SOPClassUID), string(object, TagFromName.SOPInstanceUID), frame);
         }
 
         /** Referenced SOP Class and Instance UID, and the frame when one frame of a multi-frame is meant. */
@@ -192,15 +250,24 @@ final class StructuredReportWriter implements ResultObjectWriter {
         }
     }
 
-    /** Hierarchical SOP Instance Reference Macro: the study, each series, its instances (whole instances). */
-    private static AttributeList[] evidence(String studyUid, Instance... instances) {
+    /**
+     * Hierarchical SOP Instance Reference Macro: the study, each series once, each of its instances once (whole
+     * instances), in the order they are first named.
+     */
+    private static AttributeList[] evidence(String studyUid, List<Instance> instances) {
+        Map<String, Map<String, Instance>> bySeries = new LinkedHashMap<>();
+        for (Instance instance : instances) {
+            bySeries.computeIfAbsent(instance.seriesUid(), s -> new LinkedHashMap<>())
+                    .putIfAbsent(instance.sopInstanceUid(), instance);
+        }
         AttributeList study = new AttributeList();
         put(study, TagFromName.StudyInstanceUID, studyUid);
         List<AttributeList> series = new ArrayList<>();
-        for (Instance instance : instances) {
+        for (Map.Entry<String, Map<String, Instance>> e : bySeries.entrySet()) {
             AttributeList s = new AttributeList();
-            put(s, TagFromName.SeriesInstanceUID, instance.seriesUid());
-            Dicom.sequence(s, TagFromName.ReferencedSOPSequence, instance.item(false));
+            put(s, TagFromName.SeriesInstanceUID, e.getKey());
+            Dicom.sequence(s, TagFromName.ReferencedSOPSequence,
+                    e.getValue().values().stream().map(i -> i.item(false)).toArray(AttributeList[]::new));
             series.add(s);
         }
         Dicom.sequence(study, TagFromName.ReferencedSeriesSequence, series.toArray(AttributeList[]::new));

@@ -19,9 +19,12 @@ import java.util.List;
 /**
  * {@code GET /api/studies/{study}/results}: every analysis of the study, newest first, as its job recorded it:
  * state and progress while it is pending or running, the reason when it failed, and once it succeeded the
- * findings per image (score, threshold, present or not, model, method, layer, timings) with links to the stored
- * Secondary Capture, Parametric Map and Structured Report over WADO-RS, the rendered capture, and the raw heatmap
- * (the Parametric Map's Float Pixel Data as WADO-RS bulk data: 32-bit floats, little endian, row by row).
+ * findings per image (score, threshold, present or not, model, method, layer, timings) with links over WADO-RS to
+ * its Secondary Capture and its rendering, to the Parametric Map it is a frame of, with that frame's number and
+ * raw heatmap (WADO-RS Retrieve Frames of the map's Float Pixel Data: 32-bit floats, little endian, row by row),
+ * and to the analysis's Structured Report. Each analysis also lists its Parametric Maps (one per analysed series
+ * and class) with the source instance and frame of every frame, in frame order, so that a viewer maps frames to
+ * slices without parsing the map, and its one Structured Report.
  */
 @Path("/api/studies/{study}/results")
 @Produces(MediaType.APPLICATION_JSON)
@@ -80,6 +83,19 @@ public class StudyResultsResource {
         a.set("timingsMillis", result.get("timingsMillis"));
         a.set("notAnalysed", result.get("notAnalysed"));
         a.set("resultSeries", result.get("resultSeries"));
+        ArrayNode maps = a.putArray("parametricMaps");
+        for (JsonNode m : result.path("parametricMaps")) {
+            ObjectNode map = maps.addObject().put("classId", m.path("classId").asText())
+                    .put("label", m.path("label").asText());
+            reference(map, study, m.path("seriesInstanceUid").asText(), m.path("sopInstanceUid").asText());
+            map.put("numberOfFrames", m.path("numberOfFrames").asInt());
+            map.set("frames", m.path("frames"));
+        }
+        JsonNode report = result.path("structuredReport");
+        if (report.isObject()) {
+            reference(a.putObject("structuredReport"), study, report.path("seriesInstanceUid").asText(),
+                    report.path("sopInstanceUid").asText());
+        }
         ArrayNode findings = a.putArray("findings");
         JsonNode series = result.path("resultSeries");
         for (JsonNode image : result.path("images")) {
@@ -103,7 +119,9 @@ public class StudyResultsResource {
                 sc.put("rendered", sc.path("url").asText() + "/rendered");
                 ObjectNode pm = object(f, "parametricMap", study, classSeries.path("parametricMap").asText(),
                         r.path("parametricMap").asText());
-                pm.put("heatmap", pm.path("url").asText() + "/bulkdata/7FE00008");
+                // Records written before maps had several frames have no frame number: their map has one.
+                int frame = r.path("parametricMapFrame").asInt(1);
+                pm.put("frame", frame).put("heatmap", pm.path("url").asText() + "/frames/" + frame);
                 object(f, "structuredReport", study, classSeries.path("structuredReport").asText(),
                         r.path("structuredReport").asText());
             }
@@ -112,9 +130,12 @@ public class StudyResultsResource {
     }
 
     private static ObjectNode object(ObjectNode finding, String name, String study, String series, String instance) {
-        ObjectNode o = finding.putObject(name);
-        o.put("seriesInstanceUid", series).put("sopInstanceUid", instance).put("url", wado(study, series, instance));
-        return o;
+        return reference(finding.putObject(name), study, series, instance);
+    }
+
+    private static ObjectNode reference(ObjectNode o, String study, String series, String instance) {
+        return o.put("seriesInstanceUid", series).put("sopInstanceUid", instance)
+                .put("url", wado(study, series, instance));
     }
 
     private static String wado(String study, String series, String instance) {

@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.SequenceAttribute;
+import com.pixelmed.dicom.TagFromName;
 import io.glassbox.server.testing.DemoSeries;
 import io.glassbox.server.testing.Dcmtk;
 import io.glassbox.server.testing.DicomTools;
@@ -34,8 +39,9 @@ import org.junit.jupiter.api.Test;
  * The whole pipeline as a hospital runs it: the packaged server on a real PostgreSQL, the demo head CT series
  * (held-out slices of the built-in plugin, synthetic lesions, ground truth known) sent with dcmtk's storescu,
  * nobody asking for anything. The study goes quiet, the routing rule queues a job, a worker runs the plugin, and
- * the Secondary Captures, Parametric Maps and Structured Reports appear in the study (QIDO-RS, WADO-RS) and in
- * Orthanc, the PACS. And kill -9 while the job runs: after a restart it completes exactly once, no duplicates.
+ * a Secondary Capture per slice, one multi-frame Parametric Map of the series (frames in slice order) and one
+ * Structured Report appear in the study (QIDO-RS, WADO-RS) and in Orthanc, the PACS. And kill -9 while the job
+ * runs: after a restart it completes exactly once, no duplicates: still one map and one report.
  */
 class AnalysisPipelineIT {
 
@@ -130,11 +136,17 @@ class AnalysisPipelineIT {
             assertEquals(List.of(), verdict.errors(), kind + ":\n" + verdict.output());
             assertEquals(0, DicomTools.dcmdump(file).exitCode(), kind);
         }
-        List<String> results = new ArrayList<>();
+        // What a viewer that fuses the map with the series needs: one map, a frame per slice in slice order.
+        assertEquals(1, analysis.path("parametricMaps").size());
+        JsonNode map = analysis.path("parametricMaps").get(0);
+        assertEquals(images, map.path("numberOfFrames").asInt());
+        assertSliceOrder(servers.work().resolve("parametricMap.dcm"), map.path("frames"));
+        List<String> results = new ArrayList<>(List.of(map.path("sopInstanceUid").asText(),
+                analysis.path("structuredReport").path("sopInstanceUid").asText()));
         for (JsonNode finding : analysis.path("findings")) {
-            for (String kind : List.of("secondaryCapture", "parametricMap", "structuredReport")) {
-                results.add(finding.path(kind).path("sopInstanceUid").asText());
-            }
+            results.add(finding.path("secondaryCapture").path("sopInstanceUid").asText());
+            assertEquals(map.path("sopInstanceUid").asText(), finding.path("parametricMap").path("sopInstanceUid")
+                    .asText());
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         List<String> missing = results;
@@ -166,7 +178,7 @@ class AnalysisPipelineIT {
         first.process().destroyForcibly().waitFor();
         long id = running.get(0).path("id").asLong();
         long storedBeforeKill = servers.count("SELECT count(*) FROM instance WHERE received_via = 'RESULT'");
-        assertTrue(storedBeforeKill >= 3, "results were stored before the kill: " + storedBeforeKill);
+        assertTrue(storedBeforeKill >= 2, "captures were stored before the kill: " + storedBeforeKill);
 
         Server second = servers.start("second", env);
         JsonNode analysis = awaitAnalysis(second, study);
@@ -176,7 +188,14 @@ class AnalysisPipelineIT {
         assertEquals(images, analysis.path("imagesAnalysed").asInt());
         assertEquals(1, servers.count("SELECT count(*) FROM job"));
         assertEquals(4, servers.count("SELECT count(*) FROM series"), "one CT series, three result series");
-        assertEquals(images * 3L, servers.count("SELECT count(*) FROM instance WHERE received_via = 'RESULT'"));
+        assertEquals(images, servers.count("SELECT count(*) FROM instance WHERE received_via = 'RESULT' "
+                + "AND sop_class_uid = '1.2.840.10008.5.1.4.1.1.7'"), "a Secondary Capture per slice");
+        assertEquals(1, servers.count("SELECT count(*) FROM instance WHERE received_via = 'RESULT' "
+                + "AND sop_class_uid = '1.2.840.10008.5.1.4.1.1.30'"), "one Parametric Map for the series");
+        assertEquals(1, servers.count("SELECT count(*) FROM instance WHERE received_via = 'RESULT' "
+                + "AND sop_class_uid = '1.2.840.10008.5.1.4.1.1.88.33'"), "one Structured Report for the analysis");
+        assertEquals(images + 2L, servers.count("SELECT count(*) FROM instance WHERE received_via = 'RESULT'"));
+        assertEquals(images, analysis.path("parametricMaps").get(0).path("numberOfFrames").asInt());
         long kept = 0;
         for (JsonNode finding : analysis.path("findings")) {
             kept += finding.path("keptFromEarlierAttempt").asBoolean() ? 1 : 0;
@@ -188,7 +207,7 @@ class AnalysisPipelineIT {
         // still there now), and nothing more.
         Path data = servers.work().resolve("data");
         List<String> indexed = servers.strings("SELECT storage_path FROM instance");
-        assertEquals(images * 4L, indexed.size());
+        assertEquals(images * 2L + 2, indexed.size());
         for (String path : indexed) {
             assertTrue(Files.isRegularFile(data.resolve(path)), "the file of an indexed object: " + path);
         }
@@ -244,6 +263,37 @@ class AnalysisPipelineIT {
                 Duration.ofSeconds(120), "the analysis succeeded", body -> body.path("analyses").size() == 1
                         && body.path("analyses").get(0).path("state").asText().equals("succeeded"));
         return results.path("analyses").get(0);
+    }
+
+    /**
+     * The map's frames are the slices in the order the results API lists them, ascending along the slice normal,
+     * and each frame's Derivation Image names its slice.
+     */
+    private static void assertSliceOrder(Path mapFile, JsonNode frames) throws Exception {
+        AttributeList map = new AttributeList();
+        map.read(mapFile.toString());
+        SequenceAttribute perFrame = (SequenceAttribute) map.get(TagFromName.PerFrameFunctionalGroupsSequence);
+        assertEquals(frames.size(), perFrame.getNumberOfItems());
+        double previous = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < frames.size(); i++) {
+            AttributeList groups = perFrame.getItem(i).getAttributeList();
+            AttributeList source = first(first(groups, TagFromName.DerivationImageSequence),
+                    TagFromName.SourceImageSequence);
+            assertEquals(frames.get(i).path("sourceSopInstanceUid").asText(),
+                    Attribute.getSingleStringValueOrEmptyString(source, TagFromName.ReferencedSOPInstanceUID));
+            double[] o = Attribute.getDoubleValues(first(groups, TagFromName.PlaneOrientationSequence),
+                    TagFromName.ImageOrientationPatient);
+            double[] p = Attribute.getDoubleValues(first(groups, TagFromName.PlanePositionSequence),
+                    TagFromName.ImagePositionPatient);
+            double along = p[0] * (o[1] * o[5] - o[2] * o[4]) + p[1] * (o[2] * o[3] - o[0] * o[5])
+                    + p[2] * (o[0] * o[4] - o[1] * o[3]);
+            assertTrue(along > previous, "frame " + (i + 1) + " is not beyond frame " + i + " along the normal");
+            previous = along;
+        }
+    }
+
+    private static AttributeList first(AttributeList list, AttributeTag sequence) {
+        return ((SequenceAttribute) list.get(sequence)).getItem(0).getAttributeList();
     }
 
     private static byte[] retrieve(Server server, String url) throws Exception {

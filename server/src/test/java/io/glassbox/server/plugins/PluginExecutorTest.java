@@ -18,7 +18,6 @@ import io.glassbox.plugin.api.AnalysisRequest;
 import io.glassbox.plugin.api.DecodedImage;
 import io.glassbox.plugin.api.DiagnosticPlugin;
 import io.glassbox.plugin.api.ExplanationMethod;
-import io.glassbox.plugin.api.Heatmap;
 import io.glassbox.plugin.api.ImageResult;
 import io.glassbox.server.dispatch.ClaimedJob;
 import io.glassbox.server.dispatch.DispatchFixture;
@@ -95,7 +94,7 @@ class PluginExecutorTest {
     }
 
     @Test
-    void aJobStoresSecondaryCaptureParametricMapAndReportPerImageAndRecordsWhyOthersWereNotAnalysed()
+    void aJobStoresACapturePerImageOneMapPerSeriesAndOneReportAndRecordsWhyOthersWereNotAnalysed()
             throws Exception {
         String study = DispatchFixture.uid();
         String series = DispatchFixture.uid();
@@ -124,12 +123,17 @@ class PluginExecutorTest {
             assertTrue(result.path("timingsMillis").path(phase).asDouble() > 0, phase + " in " + result);
         }
 
-        // Every analysed image: three objects in the study, each in the class's result series, valid DICOM.
+        // Every analysed image: its capture, the frame of the series's map and the report, in the study, each in
+        // its kind's result series. One map for the series (two frames), one report for the analysis.
         JsonNode resultSeries = result.path("resultSeries").path("lesion");
+        String map = result.path("parametricMaps").get(0).path("sopInstanceUid").asText();
+        String report = result.path("structuredReport").path("sopInstanceUid").asText();
         for (JsonNode image : result.path("images")) {
             JsonNode r = image.path("results").get(0);
             assertEquals("lesion", r.path("classId").asText());
             assertEquals(r.path("score").asDouble() >= r.path("threshold").asDouble(), r.path("present").asBoolean());
+            assertEquals(map, r.path("parametricMap").asText());
+            assertEquals(report, r.path("structuredReport").asText());
             for (String kind : List.of("secondaryCapture", "parametricMap", "structuredReport")) {
                 InstanceIndex.StoredInstance stored = instances.find(r.path(kind).asText()).orElseThrow();
                 assertEquals(study, stored.studyInstanceUid(), kind);
@@ -138,23 +142,32 @@ class PluginExecutorTest {
                         stored.sopInstanceUid()));
             }
         }
-        assertEquals(4 + 2 * 3, index.count("SELECT count(*) FROM instance"));
+        assertEquals(1, result.path("parametricMaps").size());
+        JsonNode mapRecord = result.path("parametricMaps").get(0);
+        assertEquals(2, mapRecord.path("numberOfFrames").asInt());
+        for (JsonNode image : result.path("images")) {
+            JsonNode frame = mapRecord.path("frames").get(image.path("results").get(0).path("parametricMapFrame")
+                    .asInt() - 1);
+            assertEquals(image.path("sopInstanceUid").asText(), frame.path("sourceSopInstanceUid").asText());
+            assertEquals(1, frame.path("sourceFrame").asInt());
+        }
+        assertEquals(4 + 2 + 1 + 1, index.count("SELECT count(*) FROM instance"), "sources, captures, map, report");
         assertEquals(4, index.count("SELECT count(*) FROM series"), "the source series and three result series");
 
         // The maps as stored are the plugin's own heatmaps, the scores its own scores (the same batch run directly).
         List<String> analysed = new ArrayList<>();
         result.path("images").forEach(image -> analysed.add(image.path("sopInstanceUid").asText()));
         List<ImageResult> direct = analyseDirectly(analysed);
+        float[] pixels = Attribute.getFloatValues(read(map), TagFromName.FloatPixelData);
         for (int i = 0; i < analysed.size(); i++) {
             JsonNode stored = result.path("images").get(i).path("results").get(0);
             assertEquals(direct.get(i).scores().get("lesion"), stored.path("score").asDouble(), 0.0);
-            float[] pixels = Attribute.getFloatValues(read(stored.path("parametricMap").asText()),
-                    TagFromName.FloatPixelData);
-            assertArrayEquals(direct.get(i).heatmaps().get(0).values(), pixels,
-                    "the Parametric Map holds the plugin's heatmap unchanged");
+            int frame = stored.path("parametricMapFrame").asInt();
+            float[] values = direct.get(i).heatmaps().get(0).values();
+            assertArrayEquals(values, java.util.Arrays.copyOfRange(pixels, (frame - 1) * values.length,
+                    frame * values.length), "the map's frame holds the plugin's heatmap of its image unchanged");
         }
         JsonNode r = result.path("images").get(0).path("results").get(0);
-        Heatmap map = direct.get(0).heatmaps().get(0);
 
         for (String kind : List.of("secondaryCapture", "parametricMap", "structuredReport")) {
             Path file = file(r.path(kind).asText());
@@ -172,22 +185,40 @@ class PluginExecutorTest {
         JsonNode analysis = api.path("analyses").get(0);
         assertEquals("succeeded", analysis.path("state").asText());
         assertEquals(2, analysis.path("findings").size());
+        JsonNode listedMap = analysis.path("parametricMaps").get(0);
+        assertEquals("lesion", listedMap.path("classId").asText());
+        assertEquals(map, listedMap.path("sopInstanceUid").asText());
+        assertEquals(2, listedMap.path("numberOfFrames").asInt());
+        assertEquals(mapRecord.path("frames"), listedMap.path("frames"));
+        assertEquals(report, analysis.path("structuredReport").path("sopInstanceUid").asText());
+        given().accept("multipart/related; type=\"application/dicom\"")
+                .get(analysis.path("structuredReport").path("url").asText()).then().statusCode(200);
+        for (int i = 0; i < 2; i++) {
+            // Each finding's heatmap link is its own frame of the map (WADO-RS Retrieve Frames of the Float Pixel
+            // Data): the plugin's map of that image.
+            JsonNode finding = analysis.path("findings").get(i);
+            int frame = finding.path("parametricMap").path("frame").asInt();
+            assertEquals(listedMap.path("frames").get(frame - 1).path("sourceSopInstanceUid").asText(),
+                    finding.path("sopInstanceUid").asText());
+            assertEquals(listedMap.path("url").asText() + "/frames/" + frame,
+                    finding.path("parametricMap").path("heatmap").asText());
+            io.restassured.response.Response bulk = given()
+                    .accept("multipart/related; type=\"application/octet-stream\"")
+                    .get(finding.path("parametricMap").path("heatmap").asText()).then().statusCode(200).extract()
+                    .response();
+            byte[] heatmap = MultipartResponse.parse(bulk.contentType(), bulk.asByteArray()).get(0).body();
+            float[] fromApi = new float[heatmap.length / 4];
+            java.nio.ByteBuffer.wrap(heatmap).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(fromApi);
+            assertArrayEquals(direct.get(analysed.indexOf(finding.path("sopInstanceUid").asText())).heatmaps().get(0)
+                    .values(), fromApi, "the raw heatmap link serves the plugin's map of the finding's image");
+            // Asked for as application/octet-stream itself, the same floats come single part.
+            io.restassured.response.Response single = given().accept("application/octet-stream")
+                    .get(finding.path("parametricMap").path("heatmap").asText()).then().statusCode(200).extract()
+                    .response();
+            assertEquals("application/octet-stream", single.contentType());
+            assertArrayEquals(heatmap, single.asByteArray());
+        }
         JsonNode finding = analysis.path("findings").get(0);
-        io.restassured.response.Response bulk = given()
-                .accept("multipart/related; type=\"application/octet-stream\"")
-                .get(finding.path("parametricMap").path("heatmap").asText()).then().statusCode(200).extract()
-                .response();
-        byte[] heatmap = MultipartResponse.parse(bulk.contentType(), bulk.asByteArray()).get(0).body();
-        float[] fromApi = new float[heatmap.length / 4];
-        java.nio.ByteBuffer.wrap(heatmap).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(fromApi);
-        assertArrayEquals(map.values(), fromApi, "the raw heatmap link serves the plugin's map");
-        // WADO-RS frames of the Parametric Map (Float Pixel Data) answer the same floats, as for any pixel data.
-        io.restassured.response.Response frame = given()
-                .accept("multipart/related; type=\"application/octet-stream\"")
-                .get(finding.path("parametricMap").path("url").asText() + "/frames/1").then().statusCode(200)
-                .extract().response();
-        byte[] frameBytes = MultipartResponse.parse(frame.contentType(), frame.asByteArray()).get(0).body();
-        assertArrayEquals(heatmap, frameBytes, "frame 1 of the map is its Float Pixel Data");
         given().accept("image/png").get(finding.path("secondaryCapture").path("rendered").asText()).then()
                 .statusCode(200);
         given().get("/api/studies/" + DispatchFixture.uid() + "/results").then().statusCode(404);
@@ -221,6 +252,14 @@ class PluginExecutorTest {
         for (JsonNode image : second.path("images")) {
             assertTrue(image.path("results").get(0).path("keptFromEarlierAttempt").asBoolean(), image::toString);
         }
+        assertEquals(1, second.path("parametricMaps").size());
+        assertTrue(second.path("parametricMaps").get(0).path("keptFromEarlierAttempt").asBoolean());
+        assertEquals(job.result().path("parametricMaps").get(0).path("sopInstanceUid"),
+                second.path("parametricMaps").get(0).path("sopInstanceUid"));
+        assertTrue(second.path("structuredReport").path("keptFromEarlierAttempt").asBoolean());
+        com.fasterxml.jackson.databind.node.ObjectNode report = second.path("structuredReport").deepCopy();
+        report.remove("keptFromEarlierAttempt");
+        assertEquals(job.result().path("structuredReport"), report, "the same report");
     }
 
     @Test

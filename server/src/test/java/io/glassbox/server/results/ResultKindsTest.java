@@ -14,9 +14,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The result kinds and their writers agree: every {@link Kind} has exactly one registered writer, each object is
- * in its kind's own series under its kind's series number, and the report, which references the others, is
- * written and stored last. A kind added without its writer, or a writer registered under another kind, fails here.
+ * The result kinds and their writers agree: an analysis of one image gives one object of every {@link Kind}, each
+ * in its kind's own series under its kind's series number and under the UID its kind is named by, and the report,
+ * which references the others, is stored last.
  */
 class ResultKindsTest {
 
@@ -25,18 +25,24 @@ class ResultKindsTest {
         AnalysisResult r = Results.of("CT_small.dcm");
         ResultObjects objects = ResultWriter.write(r, OverlayStyle.DEFAULT);
 
-        assertEquals(EnumSet.allOf(Kind.class), EnumSet.copyOf(objects.byKind().keySet()));
-        for (Map.Entry<Kind, AttributeList> e : objects.byKind().entrySet()) {
+        List<Map.Entry<Kind, AttributeList>> stored = objects.inStorageOrder();
+        assertEquals(Kind.values().length, stored.size());
+        assertEquals(EnumSet.allOf(Kind.class), EnumSet.copyOf(stored.stream().map(Map.Entry::getKey).toList()));
+        Map<Kind, String> uids = Map.of(Kind.SECONDARY_CAPTURE, CommonModules.instanceUid(r, Kind.SECONDARY_CAPTURE),
+                Kind.PARAMETRIC_MAP, ResultUids.parametricMapUid(r.analysisId(),
+                        ParametricMapWriter.contentKey(ParametricMapWriter.stackKey(r), List.of(r))),
+                Kind.STRUCTURED_REPORT, ResultUids.reportUid(r.analysisId()));
+        for (Map.Entry<Kind, AttributeList> e : stored) {
             Kind kind = e.getKey();
             AttributeList object = e.getValue();
             assertEquals(ResultUids.seriesUid(r.analysisId(), kind),
                     Attribute.getSingleStringValueOrEmptyString(object, TagFromName.SeriesInstanceUID), kind.name());
             assertEquals(kind.seriesNumber(),
                     Attribute.getSingleIntegerValueOrDefault(object, TagFromName.SeriesNumber, -1), kind.name());
-            assertEquals(CommonModules.instanceUid(r, kind),
+            assertEquals(uids.get(kind),
                     Attribute.getSingleStringValueOrEmptyString(object, TagFromName.SOPInstanceUID), kind.name());
         }
-        List<Kind> order = List.copyOf(objects.byKind().keySet());
+        List<Kind> order = stored.stream().map(Map.Entry::getKey).toList();
         assertEquals(Kind.STRUCTURED_REPORT, order.get(order.size() - 1), "what the report references comes first");
         assertEquals(Kind.values().length,
                 Arrays.stream(Kind.values()).mapToInt(Kind::seriesNumber).distinct().count(),

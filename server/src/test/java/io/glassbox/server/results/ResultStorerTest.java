@@ -12,6 +12,7 @@ import io.glassbox.server.ingest.IncomingObject;
 import io.glassbox.server.ingest.IngestOutcome;
 import io.glassbox.server.ingest.IngestService;
 import io.glassbox.server.results.ResultStorer.StoredObject;
+import io.glassbox.server.results.ResultUids.Kind;
 import io.glassbox.server.results.ResultStorer.StoredResult;
 import io.glassbox.server.results.ResultWriter.ResultObjects;
 import io.glassbox.server.testing.IndexFixture;
@@ -61,8 +62,9 @@ class ResultStorerTest {
         assertEquals(4, index.count("SELECT count(*) FROM series s JOIN study st ON st.pk = s.study_fk "
                 + "WHERE st.study_instance_uid = ?", source.studyInstanceUid()), "source series + three result series");
         String[] modalities = {"CT", "OT", "SR"};
-        StoredObject[] all = {stored.parametricMap(), stored.secondaryCapture(), stored.structuredReport()};
-        AttributeList[] written = objects.inStorageOrder();
+        StoredObject[] all = stored.all().toArray(StoredObject[]::new);
+        AttributeList[] written = ResultWriterTest.inStorageOrder(objects);
+        assertEquals(3, all.length);
         for (int i = 0; i < all.length; i++) {
             StoredObject o = all[i];
             assertEquals(IngestOutcome.Result.STORED, o.result());
@@ -97,11 +99,13 @@ class ResultStorerTest {
         // The first attempt stored the map and the capture, then its worker died before the report.
         ResultObjects first = ResultWriter.write(Results.of(source, analysis, 0.87, Results.WEIGHTS_SHA256),
                 OverlayStyle.DEFAULT);
-        for (AttributeList object : new AttributeList[] {first.parametricMap(), first.secondaryCapture()}) {
+        for (AttributeList object : new AttributeList[] {ResultWriterTest.map(first),
+            first.secondaryCaptures().get(0)}) {
             assertTrue(ingest.ingest(new IncomingObject(IncomingObject.Via.RESULT, "", null, null, null,
                     new ByteArrayInputStream(ResultWriter.part10(object)))).success());
         }
-        String mapUid = Attribute.getSingleStringValueOrEmptyString(first.parametricMap(), TagFromName.SOPInstanceUID);
+        String mapUid = Attribute.getSingleStringValueOrEmptyString(ResultWriterTest.map(first),
+                TagFromName.SOPInstanceUID);
         String mapPath = index.string("SELECT storage_path FROM instance WHERE sop_instance_uid = ?", mapUid);
         byte[] storedMap = Files.readAllBytes(index.dataDir().resolve(mapPath));
 
@@ -109,10 +113,11 @@ class ResultStorerTest {
         // objects already stored are kept as they are, the report is added, nothing is duplicated.
         StoredResult retried = storer.store(Results.of(source, analysis, 0.40, Results.WEIGHTS_SHA256),
                 OverlayStyle.DEFAULT);
-        assertEquals(IngestOutcome.Result.ALREADY_STORED, retried.parametricMap().result());
-        assertEquals(IngestOutcome.Result.ALREADY_STORED, retried.secondaryCapture().result());
-        assertEquals(IngestOutcome.Result.STORED, retried.structuredReport().result());
-        assertEquals(mapUid, retried.parametricMap().sopInstanceUid());
+        StoredObject map = retried.ofKind(Kind.PARAMETRIC_MAP).get(0);
+        assertEquals(IngestOutcome.Result.ALREADY_STORED, map.result());
+        assertEquals(IngestOutcome.Result.ALREADY_STORED, retried.ofKind(Kind.SECONDARY_CAPTURE).get(0).result());
+        assertEquals(IngestOutcome.Result.STORED, retried.ofKind(Kind.STRUCTURED_REPORT).get(0).result());
+        assertEquals(mapUid, map.sopInstanceUid());
         assertArrayEquals(storedMap, Files.readAllBytes(index.dataDir().resolve(mapPath)));
         assertEquals(3, index.count("SELECT count(*) FROM instance"));
         assertEquals(3, index.count("SELECT count(*) FROM series"), "the three result series, once each");

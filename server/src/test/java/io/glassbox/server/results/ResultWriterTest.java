@@ -68,7 +68,7 @@ class ResultWriterTest {
         Path dir = Files.createDirectories(OUT.resolve(corpusFile.replace('/', '_').replace(".dcm", "")));
         String[] names = {"sc", "pm", "sr"};
         String[] iods = {"SCImage", "ParametricMap", "ComprehensiveSR"};
-        AttributeList[] lists = {objects.secondaryCapture(), objects.parametricMap(), objects.structuredReport()};
+        AttributeList[] lists = {objects.secondaryCaptures().get(0), map(objects), objects.structuredReport()};
         for (int i = 0; i < names.length; i++) {
             Path file = dir.resolve(names[i] + ".dcm");
             Files.write(file, ResultWriter.part10(lists[i]));
@@ -92,7 +92,8 @@ class ResultWriterTest {
         DicomTools.Run convert = DicomTools.dcm2png(dir.resolve("sc.dcm"), png);
         assertEquals(0, convert.exitCode(), convert::output);
         BufferedImage picture = ImageIO.read(png.toFile());
-        assertEquals(Attribute.getSingleIntegerValueOrDefault(objects.secondaryCapture(), TagFromName.Columns, 0),
+        assertEquals(Attribute.getSingleIntegerValueOrDefault(objects.secondaryCaptures().get(0), TagFromName.Columns,
+                0),
                 picture.getWidth());
     }
 
@@ -100,7 +101,17 @@ class ResultWriterTest {
     @ValueSource(strings = {"CT_small.dcm", "MR_small.dcm"})
     void parametricMapHoldsTheHeatmapExactly(String corpusFile) throws Exception {
         AnalysisResult r = Results.of(corpusFile);
-        AttributeList pm = readBack(ResultWriter.write(r, OverlayStyle.DEFAULT).parametricMap());
+        AttributeList written = map(ResultWriter.write(r, OverlayStyle.DEFAULT));
+        AttributeList pm = readBack(written);
+        // The Float Pixel Data appended in one go is what PixelMed itself would write, byte for byte.
+        AttributeList withMeta = new AttributeList();
+        withMeta.putAll(written);
+        withMeta.putAll(io.glassbox.server.store.FileMeta.of(text(written, TagFromName.SOPClassUID),
+                text(written, TagFromName.SOPInstanceUID), com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian,
+                ResultWriter.SOURCE_AE_TITLE));
+        java.io.ByteArrayOutputStream byPixelMed = new java.io.ByteArrayOutputStream();
+        withMeta.write(byPixelMed, com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian, true, true);
+        assertArrayEquals(byPixelMed.toByteArray(), ResultWriter.part10(written));
 
         float[] stored = Attribute.getFloatValues(pm, TagFromName.FloatPixelData);
         assertNotNull(stored, "no Float Pixel Data");
@@ -125,7 +136,8 @@ class ResultWriterTest {
         assertEquals(1.0, Attribute.getSingleDoubleValueOrDefault(mapping, TagFromName.RealWorldValueSlope, 0), 0);
         assertEquals(0.0, Attribute.getSingleDoubleValueOrDefault(mapping, TagFromName.RealWorldValueIntercept, 9), 0);
 
-        AttributeList derivation = item(shared, TagFromName.DerivationImageSequence);
+        AttributeList derivation = item(item(pm, TagFromName.PerFrameFunctionalGroupsSequence),
+                TagFromName.DerivationImageSequence);
         AttributeList source = item(derivation, TagFromName.SourceImageSequence);
         assertEquals(r.sourceString(TagFromName.SOPInstanceUID), text(source, TagFromName.ReferencedSOPInstanceUID));
         String description = text(derivation, TagFromName.DerivationDescription);
@@ -140,10 +152,10 @@ class ResultWriterTest {
     void parametricMapOfAnImageWithoutFrameOfReferenceGetsItsOwn() throws Exception {
         AnalysisResult r = Results.of("dicomdirtests/77654033/CR1/6154");
         assertTrue(r.sourceString(TagFromName.FrameOfReferenceUID).isEmpty(), "the test needs a source without one");
-        AttributeList pm = ResultWriter.write(r, OverlayStyle.DEFAULT).parametricMap();
+        AttributeList pm = map(ResultWriter.write(r, OverlayStyle.DEFAULT));
         String frameOfReference = text(pm, TagFromName.FrameOfReferenceUID);
         assertTrue(frameOfReference.startsWith("2.25."), frameOfReference);
-        assertEquals(frameOfReference, text(ResultWriter.write(r, OverlayStyle.DEFAULT).parametricMap(),
+        assertEquals(frameOfReference, text(map(ResultWriter.write(r, OverlayStyle.DEFAULT)),
                 TagFromName.FrameOfReferenceUID), "the same analysis must get the same Frame of Reference");
         AttributeList perFrame = item(pm, TagFromName.PerFrameFunctionalGroupsSequence);
         assertEquals("0\\0\\0", text(item(perFrame, TagFromName.PlanePositionSequence),
@@ -157,8 +169,8 @@ class ResultWriterTest {
         ResultObjects objects = ResultWriter.write(r, OverlayStyle.DEFAULT);
         AttributeList sr = readBack(objects.structuredReport());
         String source = r.sourceString(TagFromName.SOPInstanceUID);
-        String map = text(objects.parametricMap(), TagFromName.SOPInstanceUID);
-        String capture = text(objects.secondaryCapture(), TagFromName.SOPInstanceUID);
+        String map = text(map(objects), TagFromName.SOPInstanceUID);
+        String capture = text(objects.secondaryCaptures().get(0), TagFromName.SOPInstanceUID);
 
         assertEquals("1.2.840.10008.5.1.4.1.1.88.33", text(sr, TagFromName.SOPClassUID));
         assertEquals("PARTIAL", text(sr, TagFromName.CompletionFlag));
@@ -209,15 +221,15 @@ class ResultWriterTest {
             }
         }
         assertEquals(Set.of(r.sourceString(TagFromName.SeriesInstanceUID) + "/" + source,
-                text(objects.parametricMap(), TagFromName.SeriesInstanceUID) + "/" + map,
-                text(objects.secondaryCapture(), TagFromName.SeriesInstanceUID) + "/" + capture),
+                text(map(objects), TagFromName.SeriesInstanceUID) + "/" + map,
+                text(objects.secondaryCaptures().get(0), TagFromName.SeriesInstanceUID) + "/" + capture),
                 Set.copyOf(evidence));
     }
 
     @Test
     void secondaryCaptureShowsTheHeatmapOverTheImage() throws Exception {
         AnalysisResult r = Results.of("CT_small.dcm");
-        AttributeList sc = readBack(ResultWriter.write(r, OverlayStyle.window(40, 400)).secondaryCapture());
+        AttributeList sc = readBack(ResultWriter.write(r, OverlayStyle.window(40, 400)).secondaryCaptures().get(0));
 
         assertEquals("1.2.840.10008.5.1.4.1.1.7", text(sc, TagFromName.SOPClassUID));
         assertEquals("DERIVED\\SECONDARY", text(sc, TagFromName.ImageType));
@@ -258,7 +270,7 @@ class ResultWriterTest {
     void everyObjectNamesTheAlgorithmAsContributingEquipment() throws Exception {
         AnalysisResult r = Results.of("MR_small.dcm");
         ResultObjects objects = ResultWriter.write(r, OverlayStyle.DEFAULT);
-        for (AttributeList object : objects.inStorageOrder()) {
+        for (AttributeList object : inStorageOrder(objects)) {
             AttributeList equipment = item(object, TagFromName.ContributingEquipmentSequence);
             CodedSequenceItem purpose = CodedSequenceItem.getSingleCodedSequenceItemOrNull(equipment,
                     TagFromName.PurposeOfReferenceCodeSequence);
@@ -293,12 +305,12 @@ class ResultWriterTest {
         List<String> series = new ArrayList<>();
         series.add(Attribute.getSingleStringValueOrEmptyString(source, TagFromName.SeriesInstanceUID));
         for (int i = 0; i < 3; i++) {
-            assertArrayEquals(ResultWriter.part10(first.inStorageOrder()[i]),
-                    ResultWriter.part10(again.inStorageOrder()[i]),
+            assertArrayEquals(ResultWriter.part10(inStorageOrder(first)[i]),
+                    ResultWriter.part10(inStorageOrder(again)[i]),
                     "writing the same analysis again changed object " + i);
-            assertNotEquals(text(first.inStorageOrder()[i], TagFromName.SOPInstanceUID),
-                    text(other.inStorageOrder()[i], TagFromName.SOPInstanceUID));
-            series.add(text(first.inStorageOrder()[i], TagFromName.SeriesInstanceUID));
+            assertNotEquals(text(inStorageOrder(first)[i], TagFromName.SOPInstanceUID),
+                    text(inStorageOrder(other)[i], TagFromName.SOPInstanceUID));
+            series.add(text(inStorageOrder(first)[i], TagFromName.SeriesInstanceUID));
         }
         assertEquals(4, Set.copyOf(series).size(), "each result must be in its own new series: " + series);
     }
@@ -319,7 +331,7 @@ class ResultWriterTest {
                 new AnalysisResult.Algorithm("acme", "Détecteur ACME", "2.1", "ACME Médical",
                         Results.WEIGHTS_SHA256, false), base.timing());
         ResultObjects objects = ResultWriter.write(r, OverlayStyle.DEFAULT);
-        for (AttributeList object : objects.inStorageOrder()) {
+        for (AttributeList object : inStorageOrder(objects)) {
             AttributeList back = readBack(object);
             assertEquals("ISO_IR 192", text(back, TagFromName.SpecificCharacterSet));
             assertEquals("Müller^Jörg", text(back, TagFromName.PatientName));
@@ -365,6 +377,16 @@ class ResultWriterTest {
     private static AnalysisResult withHeatmap(AnalysisResult r, float[] heatmap) {
         return new AnalysisResult(r.analysisId(), r.source(), r.frameNumber(), heatmap, r.finding(),
                 r.explanation(), r.algorithm(), r.timing());
+    }
+
+    /** The one Parametric Map of an analysis of one image. */
+    static AttributeList map(ResultObjects objects) {
+        assertEquals(1, objects.parametricMaps().size());
+        return objects.parametricMaps().get(0).object();
+    }
+
+    static AttributeList[] inStorageOrder(ResultObjects objects) {
+        return objects.inStorageOrder().stream().map(java.util.Map.Entry::getValue).toArray(AttributeList[]::new);
     }
 
     /** Through Part 10 bytes and back, as a reader of the stored file sees it. */
