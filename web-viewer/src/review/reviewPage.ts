@@ -31,6 +31,9 @@ interface LoadedMap {
 export interface ReviewProbe {
   imageCount: number;
   index(): number;
+  originalIndex(): number;
+  /** Shows image i and resolves once it is on screen in both viewports with its heatmap (or the lack of one). */
+  show(i: number): Promise<void>;
   /** The shown map's brightest pixel in image coordinates, and its image's SOP Instance UID. */
   peak(): { column: number; row: number; sopInstanceUid: string } | null;
   /** Where an image pixel is on the heatmap viewport's canvas, in CSS pixels relative to the viewport element. */
@@ -111,6 +114,34 @@ export async function showReview(root: HTMLElement, studyUid: string): Promise<(
   const classes = FindingIndex.classes(findings);
   let classId = defaultClass(findings) ?? '';
   const first = classId ? findingIndex.next(-1, classId, 1) ?? 0 : 0;
+  const maps = new Map<string, Promise<LoadedMap>>();
+  const mapOf = (finding: Finding): Promise<LoadedMap> => {
+    const key = finding.parametricMap.heatmap;
+    let loading = maps.get(key);
+    if (!loading) {
+      loading = getOctets(key).then((buffer) => {
+        const image = images.find((i) => i.sopInstanceUid === finding.sopInstanceUid && i.frame === (finding.frame || 1));
+        // Float32Array reads the platform's byte order, little endian on every platform browsers run on.
+        const values = new Float32Array(buffer);
+        if (!image || values.length !== image.rows * image.columns) {
+          throw new ApiError(image
+            ? `The heatmap has ${values.length} values where the image has ${image.rows} × ${image.columns} pixels.`
+            : 'The heatmap belongs to an image that is not in the series shown.', null);
+        }
+        const map = { columns: image.columns, rows: image.rows, values };
+        return { map, stats: statistics(map) };
+      });
+      loading.catch(() => maps.delete(key));
+      maps.set(key, loading);
+    }
+    return loading;
+  };
+
+  // The first map loads while the viewer starts and loads the first image.
+  const firstFinding = classId ? findingIndex.at(first, classId) : undefined;
+  if (firstFinding) {
+    mapOf(firstFinding).catch(() => {});
+  }
   try {
     viewports = await createViewports(originalElement, heatmapElement, images.map((i) => i.imageId), first);
   } catch (e) {
@@ -131,11 +162,17 @@ export async function showReview(root: HTMLElement, studyUid: string): Promise<(
   };
   let showContour = true;
   const layer = new HeatmapLayer(heatmapElement, options);
-  const maps = new Map<string, Promise<LoadedMap>>();
   let shown: { finding: Finding; loaded: LoadedMap } | null = null;
   const probe: ReviewProbe = {
     imageCount: images.length,
     index: () => viewports.currentIndex(),
+    originalIndex: () => viewports.original.getCurrentImageIdIndex(),
+    show: async (i) => {
+      await viewports.setIndex(i);
+      while (drawnFor !== images[i].imageId || viewports.original.getCurrentImageIdIndex() !== i) {
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+      }
+    },
     peak: () => shown && { ...shown.loaded.stats.peak, sopInstanceUid: shown.finding.sopInstanceUid },
     toCanvas: (column, row) => {
       const imageId = viewports.heatmap.getCurrentImageId();
@@ -145,26 +182,6 @@ export async function showReview(root: HTMLElement, studyUid: string): Promise<(
     firstHeatmapAt: null,
   };
   window.glassboxReview = probe;
-
-  const mapOf = (finding: Finding): Promise<LoadedMap> => {
-    const key = finding.parametricMap.heatmap;
-    let loading = maps.get(key);
-    if (!loading) {
-      loading = getOctets(key).then((buffer) => {
-        const image = images.find((i) => i.sopInstanceUid === finding.sopInstanceUid && i.frame === (finding.frame || 1));
-        // Float32Array reads the platform's byte order, little endian on every platform browsers run on.
-        const values = new Float32Array(buffer);
-        if (image && values.length !== image.rows * image.columns) {
-          throw new ApiError(`The heatmap has ${values.length} values where the image has ${image.rows} × ${image.columns} pixels.`, null);
-        }
-        const map = { columns: image?.columns ?? Math.sqrt(values.length), rows: image?.rows ?? Math.sqrt(values.length), values };
-        return { map, stats: statistics(map) };
-      });
-      loading.catch(() => maps.delete(key));
-      maps.set(key, loading);
-    }
-    return loading;
-  };
 
   const mapNotice = el('div', { class: 'map-notice' });
   heatmapElement.appendChild(mapNotice);
@@ -181,6 +198,9 @@ export async function showReview(root: HTMLElement, studyUid: string): Promise<(
       ...lines.map((line) => el('div', {}, line)));
   };
 
+  // The image whose heatmap (or its absence) the layer holds, and the last one painted with it: what "on screen" means.
+  let layerFor: string | null = null;
+  let drawnFor: string | null = null;
   let request = 0;
   const showSlice = async () => {
     const i = viewports.currentIndex();
@@ -193,6 +213,7 @@ export async function showReview(root: HTMLElement, studyUid: string): Promise<(
     if (!finding) {
       shown = null;
       layer.setMap(imageId, null, null);
+      layerFor = imageId;
       mapNotice.textContent = findings.length ? 'No AI map for this image' : '';
       viewports.heatmap.render();
       paintLegend();
@@ -207,12 +228,14 @@ export async function showReview(root: HTMLElement, studyUid: string): Promise<(
       mapNotice.textContent = '';
       layer.setMap(imageId, loaded.map, loaded.stats);
       layer.setOptions(overlayOptions(), loaded.stats);
+      layerFor = imageId;
       viewports.heatmap.render();
       paintLegend();
     } catch (e) {
       if (mine === request) {
         shown = null;
         layer.setMap(imageId, null, null);
+        layerFor = imageId;
         mapNotice.textContent = describe(e, 'The heatmap could not be loaded');
         viewports.heatmap.render();
       }
@@ -224,9 +247,12 @@ export async function showReview(root: HTMLElement, studyUid: string): Promise<(
 
   heatmapElement.addEventListener(Enums.Events.IMAGE_RENDERED, () => {
     layer.draw(viewports.heatmap);
-    if (shown && probe.firstHeatmapAt === null && viewports.heatmap.getCurrentImageId() === images[viewports.currentIndex()].imageId) {
-      probe.firstHeatmapAt = Date.now();
-      document.body.dataset.firstHeatmap = 'drawn';
+    const current = viewports.heatmap.getCurrentImageId();
+    if (layerFor === current) {
+      drawnFor = current;
+      if (shown && probe.firstHeatmapAt === null) {
+        probe.firstHeatmapAt = Date.now();
+      }
     }
   });
   heatmapElement.addEventListener(Enums.Events.STACK_NEW_IMAGE, () => void showSlice());

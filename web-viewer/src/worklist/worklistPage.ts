@@ -14,6 +14,7 @@ export function showWorklist(root: HTMLElement, search: string): () => void {
 
   const form = filterForm(query, go);
   const message = el('div', { id: 'worklist-message' });
+  const live = el('div', { id: 'worklist-live' });
   const body = el('tbody');
   const pager = el('div', { class: 'pager' });
   const header = (label: string, column?: 'date' | 'patient') => {
@@ -27,7 +28,7 @@ export function showWorklist(root: HTMLElement, search: string): () => void {
   };
   root.replaceChildren(el('div', { class: 'worklist' },
     el('h1', {}, 'Worklist'),
-    form, message,
+    form, message, live,
     el('table', { id: 'worklist-table' },
       el('thead', {}, el('tr', {}, header('Patient', 'patient'), header('Patient ID'), header('Date', 'date'),
         header('Modality'), header('Description'), header('Images'), header('AI'), header('Top finding'))),
@@ -69,13 +70,9 @@ export function showWorklist(root: HTMLElement, search: string): () => void {
     }
   });
   events.addEventListener('error', () => {
-    message.replaceChildren(el('div', { class: 'notice' }, 'Live updates are interrupted; reconnecting…'));
+    live.replaceChildren(el('div', { class: 'notice' }, 'Live updates are interrupted; reconnecting…'));
   });
-  events.addEventListener('open', () => {
-    if (message.querySelector('.notice')) {
-      message.replaceChildren();
-    }
-  });
+  events.addEventListener('open', () => live.replaceChildren());
 
   return () => {
     events.close();
