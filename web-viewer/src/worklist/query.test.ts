@@ -27,6 +27,8 @@ describe('worklist cells', () => {
 
   it('says the AI status in words, with progress and the reason of a failure', () => {
     expect(aiStatusText(ai({}))).toBe('No AI');
+    expect(aiStatusText(ai({ status: 'queued' }))).toBe('Queued');
+    expect(aiStatusText(ai({ status: 'queued', reason: 'worker lost' }))).toBe('Queued again after a failure: worker lost');
     expect(aiStatusText(ai({ status: 'running', progress: { done: 3, total: 13, message: null } }))).toBe('Running 3/13');
     expect(aiStatusText(ai({ status: 'failed', reason: 'JPEG-LS is not decodable' }))).toBe('Failed: JPEG-LS is not decodable');
   });

@@ -63,7 +63,7 @@ export function aiStatusText(ai: AiSummary): string {
     case 'none':
       return 'No AI';
     case 'queued':
-      return 'Queued';
+      return ai.reason ? `Queued again after a failure: ${ai.reason}` : 'Queued';
     case 'running': {
       const p = ai.progress;
       return p && p.total > 0 ? `Running ${p.done}/${p.total}` : 'Running';

@@ -59,10 +59,13 @@ export function showWorklist(root: HTMLElement, search: string): () => void {
   const events = new EventSource('/api/worklist/events');
   let reloadTimer: number | undefined;
   events.addEventListener('study', (event) => {
-    const data = JSON.parse((event as MessageEvent).data) as { studyInstanceUid: string; ai: AiSummary };
+    const data = JSON.parse((event as MessageEvent).data) as { studyInstanceUid: string; ai: AiSummary; imageCount?: number };
     const row = rows.get(data.studyInstanceUid);
     if (row) {
       fillAi(row, data.ai);
+      if (data.imageCount !== undefined) {
+        row.querySelector<HTMLElement>('td.images')!.textContent = String(data.imageCount);
+      }
     }
     if (!row || query.status || query.finding) {
       clearTimeout(reloadTimer);
@@ -87,7 +90,7 @@ function studyRow(item: WorklistItem): HTMLTableRowElement {
     el('td', {}, formatDate(item.studyDate)),
     el('td', {}, item.modalities.join(', ')),
     el('td', {}, item.description ?? ''),
-    el('td', { class: 'number' }, String(item.imageCount)),
+    el('td', { class: 'number images' }, String(item.imageCount)),
     el('td', { class: 'ai' }),
     el('td', { class: 'top-finding' }));
   fillAi(row, item.ai);
