@@ -164,6 +164,16 @@ try {
 
   // ---- worklist → review ----
   let openMs = null;
+  await check('the worklist filters on the server: a patient that is not there, then the demo patient by wildcard', async () => {
+    await page.goto(`${base}/#/?patient=nobody*`);
+    await until('"No studies match"', async () => (await page.locator('#page-text').textContent()) === 'No studies match', 15000);
+    await page.fill('#patient', 'glassbox*');
+    await page.selectOption('#finding', 'true');
+    await page.click('#search');
+    await page.locator(`tr[data-study="${studyUid}"]`).waitFor({ timeout: 15000 });
+    assert(page.url().includes('patient=glassbox*') && page.url().includes('finding=true'), `the URL is ${page.url()}`);
+  });
+
   await check('the worklist lists the demo study with its AI result, and opens it', async () => {
     await page.goto(`${base}/`);
     const row = page.locator(`tr[data-study="${studyUid}"]`);
@@ -376,7 +386,7 @@ try {
     assert(rate.fps > 0, 'no frame drawn');
   });
 
-  await check('feedback is stored and shown again after a reload', async () => {
+  await check('feedback is stored, shown again after a reload, and counted in the summary per model', async () => {
     await page.evaluate(() => window.glassboxReview.show(window.glassboxReview.index()));
     await page.fill('#feedback-comment', 'e2e: margin looks right');
     await page.click('#feedback-disagree');
@@ -389,6 +399,9 @@ try {
     assert((await page.inputValue('#feedback-comment')) === 'e2e: margin looks right', 'the comment did not come back');
     assert(await page.locator('#feedback-disagree.chosen').count() === 1, 'the chosen verdict is not marked');
     await shot('feedback');
+    await page.goto(`${base}/#/feedback`);
+    const row = await until('the summary row', async () => page.locator('#feedback-summary tbody tr').first().textContent(), 15000);
+    assert(row.includes('glassbox.ct-hyperdense-lesion') && row.includes('0 %'), `the summary says "${row}"`);
   });
 
   await check('an unknown study and a stopped server give messages, not a blank page', async () => {

@@ -1,5 +1,6 @@
 import './styles.css';
 import { showFeedbackSummary } from './feedback/summaryPage';
+import { startCornerstone } from './core/cornerstone';
 import { showReview } from './review/reviewPage';
 import { showWorklist } from './worklist/worklistPage';
 
@@ -23,3 +24,5 @@ async function route(): Promise<void> {
 
 window.addEventListener('hashchange', () => void route());
 void route();
+// The image viewer's set-up takes a moment of the main thread: done while the worklist is read, not on opening a study.
+requestIdleCallback(() => void startCornerstone(), { timeout: 2000 });

@@ -2,7 +2,7 @@
  * Cornerstone3D set-up, once per page: the rendering engine's core, the tools, and the DICOM image loader reading
  * Glassbox's own WADO-RS (images as wadors: image IDs over /frames, their attributes from the series' /metadata).
  */
-import { init as initCore } from '@cornerstonejs/core';
+import { init as initCore, setUseCPURendering } from '@cornerstonejs/core';
 import { init as initTools } from '@cornerstonejs/tools';
 import { init as initLoader, wadors } from '@cornerstonejs/dicom-image-loader';
 import { getJson } from './api';
@@ -13,11 +13,27 @@ export function startCornerstone(): Promise<void> {
   if (!started) {
     started = (async () => {
       initCore();
+      // Without a GPU, Chrome's WebGL is emulated on the CPU (SwiftShader), far slower for a stack of 2D images
+      // than Cornerstone's own CPU rendering: use that instead.
+      if (softwareWebGl()) {
+        setUseCPURendering(true);
+      }
       initLoader({ maxWebWorkers: Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1)) });
       initTools();
     })();
   }
   return started;
+}
+
+function softwareWebGl(): boolean {
+  const gl = document.createElement('canvas').getContext('webgl2');
+  if (!gl) {
+    return true;
+  }
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : '';
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return /swiftshader|llvmpipe|software/i.test(renderer);
 }
 
 /** One instance's DICOM JSON attributes (PS3.18 F.2), as WADO-RS metadata answers them. */

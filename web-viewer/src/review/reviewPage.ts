@@ -53,12 +53,14 @@ export async function showReview(root: HTMLElement, studyUid: string): Promise<(
   let results: StudyResults;
   let plugins: PluginView[] = [];
   let header: HTMLElement;
+  const facts = Promise.all([
+    getJson<StudyResults>(`/api/studies/${encodeURIComponent(studyUid)}/results`),
+    listPlugins().catch(() => [] as PluginView[]),
+    getJson<Record<string, { Value?: unknown[] }>[]>(`/dicomweb/studies?StudyInstanceUID=${encodeURIComponent(studyUid)}`),
+  ]);
+  const cornerstone = startCornerstone(); // while the requests above are under way
   try {
-    const [r, p, study] = await Promise.all([
-      getJson<StudyResults>(`/api/studies/${encodeURIComponent(studyUid)}/results`),
-      listPlugins().catch(() => [] as PluginView[]),
-      getJson<Record<string, { Value?: unknown[] }>[]>(`/dicomweb/studies?StudyInstanceUID=${encodeURIComponent(studyUid)}`),
-    ]);
+    const [r, p, study] = await facts;
     results = r;
     plugins = p;
     header = studyHeader(study[0]);
@@ -101,7 +103,7 @@ export async function showReview(root: HTMLElement, studyUid: string): Promise<(
   let images: StackImage[];
   let viewports: ReviewViewports;
   try {
-    await startCornerstone();
+    await cornerstone;
     images = await loadSeries(studyUid, seriesUid);
     if (images.length === 0) {
       throw new ApiError('This series has no images to show.', null);
@@ -198,9 +200,23 @@ export async function showReview(root: HTMLElement, studyUid: string): Promise<(
       ...lines.map((line) => el('div', {}, line)));
   };
 
-  // The image whose heatmap (or its absence) the layer holds, and the last one painted with it: what "on screen" means.
+  // The image whose heatmap (or its absence) the layer holds, the image the viewport last rendered, and the last
+  // image painted with both: what "on screen" means.
   let layerFor: string | null = null;
+  let renderedFor: string | null = null;
   let drawnFor: string | null = null;
+  // The layer is drawn after each render of the viewport, and whenever its map or colours change: the image
+  // beneath needs no new render for that.
+  const paint = () => {
+    layer.draw(viewports.heatmap);
+    const current = viewports.heatmap.getCurrentImageId();
+    if (layerFor === current && renderedFor === current) {
+      drawnFor = current;
+      if (shown && probe.firstHeatmapAt === null) {
+        probe.firstHeatmapAt = Date.now();
+      }
+    }
+  };
   let request = 0;
   const showSlice = async () => {
     const i = viewports.currentIndex();
@@ -215,7 +231,7 @@ export async function showReview(root: HTMLElement, studyUid: string): Promise<(
       layer.setMap(imageId, null, null);
       layerFor = imageId;
       mapNotice.textContent = findings.length ? 'No AI map for this image' : '';
-      viewports.heatmap.render();
+      paint();
       paintLegend();
       return;
     }
@@ -229,7 +245,7 @@ export async function showReview(root: HTMLElement, studyUid: string): Promise<(
       layer.setMap(imageId, loaded.map, loaded.stats);
       layer.setOptions(overlayOptions(), loaded.stats);
       layerFor = imageId;
-      viewports.heatmap.render();
+      paint();
       paintLegend();
     } catch (e) {
       if (mine === request) {
@@ -237,7 +253,7 @@ export async function showReview(root: HTMLElement, studyUid: string): Promise<(
         layer.setMap(imageId, null, null);
         layerFor = imageId;
         mapNotice.textContent = describe(e, 'The heatmap could not be loaded');
-        viewports.heatmap.render();
+        paint();
       }
     }
   };
@@ -246,14 +262,8 @@ export async function showReview(root: HTMLElement, studyUid: string): Promise<(
   void feedback.load();
 
   heatmapElement.addEventListener(Enums.Events.IMAGE_RENDERED, () => {
-    layer.draw(viewports.heatmap);
-    const current = viewports.heatmap.getCurrentImageId();
-    if (layerFor === current) {
-      drawnFor = current;
-      if (shown && probe.firstHeatmapAt === null) {
-        probe.firstHeatmapAt = Date.now();
-      }
-    }
+    renderedFor = viewports.heatmap.getCurrentImageId();
+    paint();
   });
   heatmapElement.addEventListener(Enums.Events.STACK_NEW_IMAGE, () => void showSlice());
   await showSlice();
@@ -264,7 +274,7 @@ export async function showReview(root: HTMLElement, studyUid: string): Promise<(
   // ---- controls ----
   const recolour = () => {
     layer.setOptions(overlayOptions(), shown?.loaded.stats ?? null);
-    viewports.heatmap.render();
+    paint();
     paintLegend();
   };
   const opacity = range('opacity', 'Opacity', 0, 1, 0.05, options.opacity, (v) => { options = { ...options, opacity: v }; recolour(); });
@@ -297,7 +307,7 @@ export async function showReview(root: HTMLElement, studyUid: string): Promise<(
   const cineButton = button('cine', 'Cine ▶ (Space)', () => {
     playing = !playing;
     if (playing) {
-      viewports.playCine(10);
+      viewports.playCine(15);
     } else {
       viewports.stopCine();
     }
