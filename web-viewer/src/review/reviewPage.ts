@@ -14,7 +14,7 @@ import { HeatmapLayer } from '../overlay/heatmapLayer';
 import { legendGradient, legendText } from '../overlay/legend';
 import { type HeatmapFrame, type MapStatistics, type OverlayOptions, statistics } from '../overlay/overlay';
 import { findingPanel, regulatoryBanner } from './findingPanel';
-import { analysisStatusText, analysisToShow, defaultClass, FindingIndex, voiRange, WINDOW_PRESETS } from './state';
+import { analysisStatusText, analysisToShow, defaultClass, FindingIndex, WINDOW_PRESETS } from './state';
 import { createViewports, type ReviewViewports } from './viewports';
 
 interface StudyResults {
@@ -87,6 +87,7 @@ export async function showReview(root: HTMLElement, studyUid: string): Promise<(
     element.addEventListener('contextmenu', (event) => event.preventDefault());
   }
   const sliceLabel = el('span', { class: 'slice', id: 'slice-label' });
+  const windowLabel = el('span', { class: 'slice', id: 'window-label' });
   const statusText = analysisStatusText(analysis);
   const viewportArea = el('div', { class: 'viewports side-by-side', id: 'viewports' }, originalElement, heatmapElement);
   const controls = el('div', { class: 'controls' });
@@ -96,7 +97,7 @@ export async function showReview(root: HTMLElement, studyUid: string): Promise<(
     el('div', { class: 'review-top' }, backLink(), header, regulatoryBanner(plugin, analysis)),
     statusText ? el('div', { class: statusText.includes('failed') ? 'error' : 'notice', id: 'analysis-status' }, statusText) : null,
     el('div', { class: 'review-body' },
-      el('div', { class: 'review-main' }, controls, viewportArea, el('div', { class: 'under' }, sliceLabel, legend)),
+      el('div', { class: 'review-main' }, controls, viewportArea, el('div', { class: 'under' }, el('div', {}, sliceLabel, el('br'), windowLabel), legend)),
       panel)));
 
   // ---- images ----
@@ -266,6 +267,13 @@ export async function showReview(root: HTMLElement, studyUid: string): Promise<(
     paint();
   });
   heatmapElement.addEventListener(Enums.Events.STACK_NEW_IMAGE, () => void showSlice());
+  const showWindow = () => {
+    const range = viewports.heatmap.getProperties().voiRange;
+    const level = range && utilities.windowLevel.toWindowLevel(range.lower, range.upper);
+    windowLabel.textContent = level ? `W ${Math.round(level.windowWidth)} / L ${Math.round(level.windowCenter)}` : '';
+  };
+  heatmapElement.addEventListener(Enums.Events.VOI_MODIFIED, showWindow);
+  showWindow();
   await showSlice();
 
   // Once the first slice is up, fetch the other maps so that scrolling does not wait on the network.
@@ -320,7 +328,7 @@ export async function showReview(root: HTMLElement, studyUid: string): Promise<(
       cineButton, button('reset', 'Reset (R)', () => viewports.reset())),
     el('div', { class: 'group' }, el('span', { class: 'caption' }, 'Window:'),
       ...WINDOW_PRESETS.map((p) => button(`preset-${p.name.toLowerCase()}`, `${p.name} (${p.key})`,
-        () => viewports.setWindow(voiRange(p.centre, p.width))))),
+        () => viewports.setWindow(utilities.windowLevel.toLowHighRange(p.width, p.centre))))),
     el('div', { class: 'group' }, opacity, threshold, colormap, scaling, contour, classSelect),
   );
 
@@ -336,7 +344,7 @@ export async function showReview(root: HTMLElement, studyUid: string): Promise<(
       r: () => viewports.reset(), n: () => void jump(1), p: () => void jump(-1), o: () => layoutButton.click(),
       ' ': () => cineButton.click(),
     };
-    const action = preset ? () => viewports.setWindow(voiRange(preset.centre, preset.width)) : keys[event.key];
+    const action = preset ? () => viewports.setWindow(utilities.windowLevel.toLowHighRange(preset.width, preset.centre)) : keys[event.key];
     if (action) {
       event.preventDefault();
       action();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Analysis, Finding } from '../core/api';
-import { analysisStatusText, analysisToShow, defaultClass, FindingIndex, voiRange, WINDOW_PRESETS } from './state';
+import { analysisStatusText, analysisToShow, defaultClass, FindingIndex, WINDOW_PRESETS } from './state';
 
 function finding(sop: string, classId: string, present: boolean): Finding {
   return {
@@ -57,8 +57,7 @@ describe('analysis shown', () => {
 });
 
 describe('window presets', () => {
-  it('turn centre and width into the VOI range', () => {
-    expect(voiRange(40, 80)).toEqual({ lower: 0, upper: 80 });
-    expect(WINDOW_PRESETS.map((p) => p.name)).toEqual(['Brain', 'Subdural', 'Stroke', 'Bone']);
+  it('are the four CT windows, each on its own key', () => {
+    expect(WINDOW_PRESETS.map((p) => `${p.key} ${p.name}`)).toEqual(['1 Brain', '2 Subdural', '3 Stroke', '4 Bone']);
   });
 });

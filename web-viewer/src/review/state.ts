@@ -8,11 +8,6 @@ export const WINDOW_PRESETS = [
   { key: '4', name: 'Bone', centre: 600, width: 2800 },
 ] as const;
 
-/** The VOI range Cornerstone wants for a window (DICOM PS3.3 C.11.2.1.2, linear). */
-export function voiRange(centre: number, width: number): { lower: number; upper: number } {
-  return { lower: centre - width / 2, upper: centre + width / 2 };
-}
-
 export interface ImageRef {
   sopInstanceUid: string;
   frame: number;
