@@ -118,19 +118,6 @@ try {
     return (await fetch(`${base}/q/health/ready`)).ok;
   }, 120000, 500);
 
-  log('sending the demo study (deploy/demo.sh) and waiting for its AI job');
-  const demo = spawnSync('bash', ['deploy/demo.sh'], {
-    cwd: repo, encoding: 'utf8', timeout: 240000,
-    env: { ...process.env, GLASSBOX_URL: base, GLASSBOX_DICOM_PORT: String(dicomPort), DEMO_TIMEOUT_SECONDS: '150' },
-  });
-  const demoOut = `${demo.stdout}\n${demo.stderr}`;
-  assert(demo.status === 0, `deploy/demo.sh failed (${demo.status ?? demo.signal}):\n${demoOut.slice(-2000)}`);
-  const truthFile = /(\S+\/ground-truth\.json)/.exec(demoOut)?.[1];
-  assert(truthFile, 'deploy/demo.sh did not name its ground-truth.json');
-  const truth = JSON.parse(readFileSync(truthFile, 'utf8'));
-  const studyUid = truth.studyInstanceUid;
-  rmSync(dirname(truthFile), { recursive: true, force: true });
-
   userData = mkdtempSync(join(tmpdir(), 'glassbox-e2e-chromium-'));
   browser = await chromium.launchPersistentContext(userData, {
     executablePath: chromiumPath,
@@ -144,6 +131,39 @@ try {
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   const shot = (name, target = page) => target.screenshot({ path: join(artifacts, `${name}.png`) });
+
+  // The worklist is open before the study arrives: it must show the study and its AI result as they come, without
+  // a reload (server-sent events), while deploy/demo.sh sends the study and waits for its job.
+  await page.goto(`${base}/`);
+  await until('the empty worklist', async () => (await page.locator('#page-text').textContent()) === 'No studies match', 30000);
+  await page.evaluate(() => (window.e2eSameDocument = true));
+  log('sending the demo study (deploy/demo.sh) and waiting for its AI job');
+  const demo = await new Promise((resolveDemo) => {
+    const child = spawn('bash', ['deploy/demo.sh'], {
+      cwd: repo, env: { ...process.env, GLASSBOX_URL: base, GLASSBOX_DICOM_PORT: String(dicomPort), DEMO_TIMEOUT_SECONDS: '150' },
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 240000);
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      resolveDemo({ status, signal, out });
+    });
+  });
+  assert(demo.status === 0, `deploy/demo.sh failed (${demo.status ?? demo.signal}):\n${demo.out.slice(-2000)}`);
+  const truthFile = /(\S+\/ground-truth\.json)/.exec(demo.out)?.[1];
+  assert(truthFile, 'deploy/demo.sh did not name its ground-truth.json');
+  const truth = JSON.parse(readFileSync(truthFile, 'utf8'));
+  const studyUid = truth.studyInstanceUid;
+  rmSync(dirname(truthFile), { recursive: true, force: true });
+
+  await check('the open worklist shows the new study and its AI result as they come, without a reload', async () => {
+    const row = page.locator(`tr[data-study="${studyUid}"]`);
+    await row.waitFor({ timeout: 30000 });
+    await until('the AI status "Done"', async () => (await row.locator('td.ai').textContent()) === 'Done', 30000);
+    assert(await page.evaluate(() => window.e2eSameDocument === true), 'the page was reloaded');
+  });
   const heatmapView = page.locator('#viewport-heatmap');
   const originalView = page.locator('#viewport-original');
 
