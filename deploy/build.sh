@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the server (all modules, tests skipped) when its runnable jar is missing or older than any pom.xml,
-# source file or migration in the repository; otherwise does nothing.
+# source file, migration or web viewer file in the repository; otherwise does nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,7 +8,8 @@ JAR=server/target/quarkus-app/quarkus-run.jar
 
 newer_source() {
   find . \( -name .git -o -name target -o -name node_modules -o -path ./data \) -prune -o \
-    -type f \( -name pom.xml -o -path '*/src/*' -o -path './db/migrations/*' -o -path './.mvn/*' \) \
+    -type f \( -name pom.xml -o -path '*/src/*' -o -path './db/migrations/*' -o -path './.mvn/*' \
+    -o -path './web-viewer/*' \) \
     -newer "$JAR" -print -quit
 }
 

@@ -21,7 +21,8 @@ RUN_PACKAGES=(
 )
 
 # Testing: real DICOM peers and validators, the pydicom test corpus, the machine's PostgreSQL the Quarkus tests
-# use, curl and procps for the smoke test of the run command.
+# use, curl and procps for the smoke test of the run command, Chromium for the viewer's end-to-end test
+# (web-viewer/e2e, driven by playwright-core: Debian's browser, never a downloaded one).
 TEST_PACKAGES=(
   orthanc
   orthanc-dicomweb
@@ -32,6 +33,7 @@ TEST_PACKAGES=(
   postgresql
   curl
   procps
+  chromium
 )
 
 # The demo (deploy/demo.sh): the head CT its study is made from (storescu, which sends it, is dcmtk's: RUN_PACKAGES).

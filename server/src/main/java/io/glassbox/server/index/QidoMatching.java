@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * times and date-times, and list matching on UIDs (and on code strings). Values reach the SQL only as
  * parameters.
  */
-final class QidoMatching {
+public final class QidoMatching {
 
     private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
     private static final Pattern DATE = Pattern.compile("[0-9]{8}");
@@ -315,7 +315,7 @@ final class QidoMatching {
      * DICOM wildcards as an SQL LIKE pattern: {@code *} is any run, {@code ?} one character; LIKE's own
      * specials ({@code %}, {@code _} and the escape character {@code \}) in the value match only themselves.
      */
-    static String likePattern(String value) {
+    public static String likePattern(String value) {
         StringBuilder b = new StringBuilder(value.length() + 8);
         for (int k = 0; k < value.length(); k++) {
             char c = value.charAt(k);

@@ -11,6 +11,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLEncoder;
@@ -187,10 +188,18 @@ class HttpBadInputTest {
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(b::header);
-        HttpResponse<byte[]> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<InputStream> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        byte[] received;
+        try (InputStream in = r.body()) {
+            // An event stream opened by a sound request to an event route never ends: its status and type are
+            // what is checked, and it is closed unread.
+            boolean eventStream = r.statusCode() == 200
+                    && r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream");
+            received = eventStream ? new byte[0] : in.readAllBytes();
+        }
         sent++;
         String what = method + " " + shorten(pathAndQuery) + " " + headers + " -> " + r.statusCode() + " "
-                + shorten(new String(r.body(), StandardCharsets.UTF_8));
+                + shorten(new String(received, StandardCharsets.UTF_8));
         int status = r.statusCode();
         if (status >= 500) {
             failures.add("5xx: " + what);
@@ -206,7 +215,7 @@ class HttpBadInputTest {
         }
         JsonNode problem;
         try {
-            problem = JSON.readTree(r.body());
+            problem = JSON.readTree(received);
         } catch (IOException e) {
             failures.add("problem body is not JSON: " + what);
             return;
