@@ -16,8 +16,8 @@ import javax.sql.DataSource;
 
 /**
  * A durable queue in one PostgreSQL table: claim with a lease, retry with backoff, dead after the last attempt.
- * Every step is one conditional statement, so any number of claimers in any number of processes can share the
- * table:
+ * Every step is one conditional statement (the claim: a locking select and an update, in one transaction), so any
+ * number of claimers in any number of processes can share the table:
  * <ul>
  * <li>claim: due waiting items, oldest due first, {@code FOR UPDATE SKIP LOCKED}; each becomes leased to its
  * claimer until {@code lease_expires_at}, under a new token, and its attempt is counted;</li>
@@ -52,7 +52,9 @@ public final class LeasedQueue {
     private final DataSource dataSource;
     private final QueueTable table;
     private final RetryPolicy retry;
+    /** SQL for an item's number of attempts: its column, or the policy's number written in. */
     private final String maxAttempts;
+    /** The condition of every change a holder makes: its item, still leased, under its token. */
     private final String heldById;
 
     public LeasedQueue(DataSource dataSource, QueueTable table, RetryPolicy retry) {
