@@ -7,10 +7,11 @@
 #
 # Usage: bench/pipeline.sh     (builds what is missing first)
 # Environment (optional): BENCH_ROUNDS=3  BENCH_BURST=10  BENCH_QUIET=1  BENCH_DIR=/tmp/glassbox-pipeline-bench
+#   BENCH_DB=glassbox_bench_pipeline  GLASSBOX_APP=server/target/quarkus-app (another build's, to compare two)
 set -Eeuo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-APP=server/target/quarkus-app
+APP=${GLASSBOX_APP:-server/target/quarkus-app}
 if [[ ! -f $APP/quarkus-run.jar || ! -f bench/target/glassbox-bench.jar ]]; then
     ./mvnw -B -q --no-transfer-progress install -DskipTests
 fi

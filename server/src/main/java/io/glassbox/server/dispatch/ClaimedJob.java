@@ -1,6 +1,7 @@
 package io.glassbox.server.dispatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.glassbox.server.queue.Lease;
 import java.util.List;
 import java.util.UUID;
 
@@ -11,4 +12,9 @@ import java.util.UUID;
 public record ClaimedJob(long id, UUID leaseToken, int attempt, int maxAttempts, String studyInstanceUid,
                          String seriesInstanceUid, String ruleName, String pluginId, String pluginVersion,
                          JsonNode parameters, String inputDigest, List<JobInput> inputs) {
+
+    /** The claim in the queue core's terms. */
+    Lease lease() {
+        return new Lease(id, leaseToken, attempt, maxAttempts);
+    }
 }

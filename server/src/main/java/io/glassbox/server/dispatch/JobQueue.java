@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.agroal.api.AgroalDataSource;
 import io.glassbox.server.config.GlassboxConfig;
+import io.glassbox.server.queue.Lease;
+import io.glassbox.server.queue.LeasedQueue;
+import io.glassbox.server.queue.QueueTable;
+import io.glassbox.server.queue.RetryPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -15,6 +19,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,21 +27,25 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
- * The durable job queue in PostgreSQL. Every transition is one conditional statement (or one short transaction),
- * so any number of workers in any number of processes can share it:
+ * The durable job queue in PostgreSQL (table job, V5), on the queue core {@link LeasedQueue}: claim with a lease,
+ * heartbeat, succeed, fail with backoff, dead after the last attempt, expired leases given back. What is the job's
+ * own is here:
  * <ul>
  * <li>enqueue: insert unless a job with the same idempotency key exists (ON CONFLICT DO NOTHING);</li>
- * <li>claim: due queued/failed jobs, oldest first, {@code FOR UPDATE SKIP LOCKED}, within the plugin's concurrency
- * limit (checked under a per-plugin transaction advisory lock, so two processes cannot both take the last slot);</li>
- * <li>heartbeat / progress / succeed / fail: only by the holder of the current lease token;</li>
- * <li>lease expiry: a running job whose lease ran out counts as a failed attempt (its worker crashed or hung).</li>
+ * <li>claim: among the due jobs the core locks, the oldest whose plugin is below its concurrency limit (checked
+ * under a per-plugin transaction advisory lock, so two processes cannot both take the last slot);</li>
+ * <li>progress, the result, the inputs resolved to stored files, the administrator's retry and the listing.</li>
  * </ul>
  */
 @ApplicationScoped
 public class JobQueue {
+
+    /** The job table's states in the core's terms; a failed job waits for its retry as 'failed'. */
+    public static final QueueTable TABLE = QueueTable.named("job", "pk").waiting("queued", "failed").leased("running")
+            .retrying("failed").done("succeeded").dead("dead").maxAttemptsColumn("max_attempts")
+            .finishedColumn("finished_at").build();
 
     /** Canonical JSON (sorted keys) so that equal parameters give equal idempotency keys. */
     static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
@@ -45,11 +54,16 @@ public class JobQueue {
 
     private final AgroalDataSource dataSource;
     private final DispatchConfig config;
+    private final LeasedQueue leases;
+    private final Duration leaseTime;
     private final Path dataDir;
 
     public JobQueue(AgroalDataSource dataSource, DispatchConfig config, GlassboxConfig glassbox) {
         this.dataSource = dataSource;
         this.config = config;
+        this.leases = new LeasedQueue(dataSource, TABLE, new RetryPolicy(config.maxAttempts(),
+                Duration.ofSeconds(config.backoffBaseSeconds()), Duration.ofSeconds(config.backoffMaxSeconds())));
+        this.leaseTime = Duration.ofSeconds(config.leaseSeconds());
         this.dataDir = glassbox.dataDir().toAbsolutePath().normalize();
     }
 
@@ -104,7 +118,7 @@ public class JobQueue {
             ps.setString(k++, json(job.parameters()));
             ps.setString(k++, job.inputDigest());
             ps.setString(k++, json(job.inputs()));
-            ps.setInt(k++, config.maxAttempts());
+            ps.setInt(k++, leases.retryPolicy().maxAttempts());
             ps.setInt(k, job.inputs().size());
             return ps.executeUpdate() == 1;
         }
@@ -112,51 +126,30 @@ public class JobQueue {
 
     /**
      * Claims the oldest due job whose plugin is below its concurrency limit, for {@code owner}, or nothing.
-     * Expired leases are turned into failed attempts first.
+     * Expired leases are given back first.
      */
     public Optional<ClaimedJob> claim(String owner) throws SQLException {
-        expireLeases();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                Optional<ClaimedJob> claimed = claimIn(c, owner);
-                c.commit();
-                return claimed;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        }
+        leases.expireLeases();
+        return leases.inTransaction(c -> claimIn(c, owner));
+    }
+
+    private record Candidate(long id, String plugin) {
     }
 
     private Optional<ClaimedJob> claimIn(Connection c, String owner) throws SQLException {
-        try (PreparedStatement candidates = c.prepareStatement("""
-                SELECT pk, plugin_id FROM job
-                 WHERE state IN ('queued', 'failed') AND run_after <= now()
-                 ORDER BY run_after, pk
-                 LIMIT ? FOR UPDATE SKIP LOCKED""")) {
-            candidates.setInt(1, CLAIM_CANDIDATES);
-            List<Object[]> rows = new ArrayList<>();
-            try (ResultSet rs = candidates.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new Object[] {rs.getLong(1), rs.getString(2)});
-                }
+        List<Candidate> candidates = leases.lockDue(c, CLAIM_CANDIDATES, ", plugin_id",
+                rs -> new Candidate(rs.getLong(1), rs.getString(2)));
+        List<String> full = new ArrayList<>();
+        for (Candidate candidate : candidates) {
+            if (full.contains(candidate.plugin())) {
+                continue;
             }
-            List<String> full = new ArrayList<>();
-            for (Object[] row : rows) {
-                long id = (Long) row[0];
-                String plugin = (String) row[1];
-                if (full.contains(plugin)) {
-                    continue;
-                }
-                if (!slotFree(c, plugin)) {
-                    full.add(plugin);
-                    continue;
-                }
-                return Optional.of(take(c, id, owner));
+            if (!slotFree(c, candidate.plugin())) {
+                full.add(candidate.plugin());
+                continue;
             }
+            Lease lease = leases.take(c, List.of(candidate.id()), owner, leaseTime).get(0);
+            return Optional.of(start(c, lease));
         }
         return Optional.empty();
     }
@@ -181,28 +174,22 @@ public class JobQueue {
         return config.pluginConcurrency().getOrDefault(plugin, config.maxConcurrentPerPlugin());
     }
 
-    private ClaimedJob take(Connection c, long id, String owner) throws SQLException {
-        UUID token = UUID.randomUUID();
+    /** The claimed job's attempt starts: its worker and start time recorded, its progress reset; its payload. */
+    private ClaimedJob start(Connection c, Lease lease) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                UPDATE job SET state = 'running', attempts = attempts + 1, lease_owner = ?, worked_by = ?, lease_token = ?,
-                               lease_expires_at = now() + make_interval(secs => ?), started_at = now(),
-                               updated_at = now(), progress_done = 0, progress_message = ''
+                UPDATE job SET worked_by = lease_owner, started_at = now(), progress_done = 0, progress_message = ''
                  WHERE pk = ?
-                RETURNING attempts, max_attempts, study_instance_uid, series_instance_uid, rule_name, plugin_id,
-                          plugin_version, parameters::text, input_digest, inputs::text""")) {
-            ps.setString(1, owner);
-            ps.setString(2, owner);
-            ps.setObject(3, token);
-            ps.setInt(4, config.leaseSeconds());
-            ps.setLong(5, id);
+                RETURNING study_instance_uid, series_instance_uid, rule_name, plugin_id, plugin_version,
+                          parameters::text, input_digest, inputs::text""")) {
+            ps.setLong(1, lease.id());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                List<InputRef> refs = parse(rs.getString(10), InputRef[].class);
-                return new ClaimedJob(id, token, rs.getInt(1), rs.getInt(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getString(7), JSON.readTree(rs.getString(8)),
-                        rs.getString(9), resolve(c, refs));
+                List<InputRef> refs = parse(rs.getString(8), InputRef[].class);
+                return new ClaimedJob(lease.id(), lease.token(), lease.attempt(), lease.maxAttempts(),
+                        rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        JSON.readTree(rs.getString(6)), rs.getString(7), resolve(c, refs));
             } catch (JsonProcessingException e) {
-                throw new IllegalStateException("job " + id + " has unreadable JSON: " + e.getMessage(), e);
+                throw new IllegalStateException("job " + lease.id() + " has unreadable JSON: " + e.getMessage(), e);
             }
         }
     }
@@ -227,35 +214,22 @@ public class JobQueue {
 
     /** Running jobs whose lease ran out: their worker is gone; the attempt failed (retry with backoff, or dead). */
     public int expireLeases() throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                UPDATE job SET state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'failed' END,
-                               last_error = 'lease expired at ' || lease_expires_at || ': worker ' || lease_owner
-                                            || ' stopped renewing it (crashed, killed or hung)',
-                               run_after = now() + make_interval(secs => LEAST(? * power(2, attempts - 1), ?)),
-                               finished_at = CASE WHEN attempts >= max_attempts THEN now() END,
-                               lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = now()
-                 WHERE state = 'running' AND lease_expires_at < now()""")) {
-            ps.setInt(1, config.backoffBaseSeconds());
-            ps.setInt(2, config.backoffMaxSeconds());
-            return ps.executeUpdate();
-        }
+        return leases.expireLeases();
     }
 
     /** Renews the lease; false when it is no longer this claim's (expired and taken, or retried by an admin). */
     public boolean heartbeat(ClaimedJob job) throws SQLException {
-        return update(job, "lease_expires_at = now() + make_interval(secs => ?)", config.leaseSeconds());
+        return leases.renew(job.lease(), leaseTime);
     }
 
     public boolean progress(ClaimedJob job, int done, int total, String message) throws SQLException {
-        return update(job, "progress_done = ?, progress_total = ?, progress_message = ?", done, total,
-                message == null ? "" : message);
+        return leases.updateHeld(job.lease(), "progress_done = ?, progress_total = ?, progress_message = ?", done,
+                total, message == null ? "" : message);
     }
 
     /** Records success with the executor's result; false when the lease was lost (the result is not recorded). */
     public boolean succeed(ClaimedJob job, JsonNode result) throws SQLException {
-        return update(job, """
-                state = 'succeeded', result = ?::jsonb, last_error = NULL, finished_at = now(),
-                progress_done = progress_total, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL""",
+        return leases.complete(job.lease(), "result = ?::jsonb, last_error = NULL, progress_done = progress_total",
                 result == null ? "null" : result.toString());
     }
 
@@ -264,26 +238,7 @@ public class JobQueue {
      * False when the lease was lost.
      */
     public boolean fail(ClaimedJob job, String reason, boolean retryable) throws SQLException {
-        return update(job, """
-                state = CASE WHEN ? AND attempts < max_attempts THEN 'failed' ELSE 'dead' END,
-                last_error = ?,
-                run_after = now() + make_interval(secs => LEAST(? * power(2, attempts - 1), ?)),
-                finished_at = CASE WHEN ? AND attempts < max_attempts THEN NULL ELSE now() END,
-                lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL""",
-                retryable, reason, config.backoffBaseSeconds(), config.backoffMaxSeconds(), retryable);
-    }
-
-    private boolean update(ClaimedJob job, String set, Object... values) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE job SET " + set + ", updated_at = now() WHERE pk = ? AND state = 'running' AND lease_token = ?")) {
-            int k = 1;
-            for (Object v : values) {
-                ps.setObject(k++, v);
-            }
-            ps.setLong(k++, job.id());
-            ps.setObject(k, job.leaseToken());
-            return ps.executeUpdate() == 1;
-        }
+        return leases.fail(job.lease(), retryable, reason, "").isPresent();
     }
 
     /**
@@ -292,7 +247,7 @@ public class JobQueue {
      */
     public Optional<Job> retry(long id) throws SQLException, NotRetryableException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                UPDATE job SET state = 'queued', run_after = now(), finished_at = NULL, updated_at = now(),
+                UPDATE job SET state = 'queued', next_attempt_at = now(), finished_at = NULL, updated_at = now(),
                                attempts = CASE WHEN state = 'dead' THEN 0 ELSE attempts END
                  WHERE pk = ? AND state IN ('failed', 'dead')""")) {
             ps.setLong(1, id);
@@ -334,7 +289,7 @@ public class JobQueue {
     private List<Job> select(String where, List<Object> args, int limit) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 SELECT pk, state, study_instance_uid, series_instance_uid, rule_name, plugin_id, plugin_version,
-                       parameters::text, input_digest, jsonb_array_length(inputs), attempts, max_attempts, run_after,
+                       parameters::text, input_digest, jsonb_array_length(inputs), attempts, max_attempts, next_attempt_at,
                        lease_owner, worked_by, lease_expires_at, progress_done, progress_total, progress_message, last_error,
                        result::text, created_at, updated_at, started_at, finished_at
                   FROM job

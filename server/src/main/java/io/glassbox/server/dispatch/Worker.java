@@ -1,13 +1,12 @@
 package io.glassbox.server.dispatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.glassbox.server.queue.LeasedQueue;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +40,7 @@ public class Worker {
         this.config = config;
         this.queue = queue;
         this.executors = executors;
-        this.processName = hostName() + "/" + ProcessHandle.current().pid();
+        this.processName = LeasedQueue.processName();
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "glassbox-job-heartbeat");
             t.setDaemon(true);
@@ -160,14 +159,6 @@ public class Worker {
         } else {
             LOG.warnf("Job %d %s, but its lease had been lost: not recorded (another worker owns it now)", job.id(),
                     what);
-        }
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "unknown-host";
         }
     }
 }

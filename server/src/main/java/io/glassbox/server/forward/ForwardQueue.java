@@ -2,6 +2,10 @@ package io.glassbox.server.forward;
 
 import io.agroal.api.AgroalDataSource;
 import io.glassbox.server.config.GlassboxConfig;
+import io.glassbox.server.queue.Lease;
+import io.glassbox.server.queue.LeasedQueue;
+import io.glassbox.server.queue.QueueTable;
+import io.glassbox.server.queue.RetryPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Array;
 import java.sql.Connection;
@@ -13,23 +17,40 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * The durable forward queue in PostgreSQL (tables forward_destination and forward_item, migration V4).
- * Items are claimed with {@code FOR UPDATE SKIP LOCKED} under a lease, so several server processes can share one
- * database and an item whose sender crashed is taken again once its lease has run out.
+ * The durable forward queue in PostgreSQL (tables forward_destination and forward_item, migrations V4 and V8), on
+ * the queue core {@link LeasedQueue}: items are claimed with {@code FOR UPDATE SKIP LOCKED} under a lease, so
+ * several server processes can share one database, and an item whose sender crashed is given back once its lease
+ * has run out. What is forwarding's own is here: the destinations, queuing an instance for one, what sending an
+ * item needs, the peer's DIMSE status with each outcome, the administrator's retry and the listing.
  */
 @ApplicationScoped
 public class ForwardQueue {
 
+    /** The forward_item table's states in the core's terms; only items of enabled destinations are sent. */
+    public static final QueueTable TABLE = QueueTable.named("forward_item", "id").waiting(ForwardItem.PENDING)
+            .leased(ForwardItem.SENDING).retrying(ForwardItem.PENDING).done(ForwardItem.DELIVERED)
+            .dead(ForwardItem.DEAD)
+            .eligible("destination IN (SELECT name FROM forward_destination WHERE enabled)").build();
+
     private final AgroalDataSource dataSource;
-    private final GlassboxConfig.Forward settings;
+    private final LeasedQueue leases;
 
     public ForwardQueue(AgroalDataSource dataSource, GlassboxConfig config) {
         this.dataSource = dataSource;
-        this.settings = config.forward();
+        GlassboxConfig.Forward settings = config.forward();
+        this.leases = new LeasedQueue(dataSource, TABLE,
+                new RetryPolicy(settings.maxAttempts(), settings.initialBackoff(), settings.maxBackoff()));
+    }
+
+    /** How often an item is tried and how long it waits between tries. */
+    public RetryPolicy retryPolicy() {
+        return leases.retryPolicy();
     }
 
     /** Thrown when an item cannot be queued because its instance is not stored or its destination unknown. */
@@ -109,105 +130,63 @@ public class ForwardQueue {
     }
 
     /** One claimed item with what sending it needs; the instance's columns are null when it is no longer stored. */
-    record Claimed(long id, int attempts, String sopInstanceUid, String destination, String aeTitle, String host,
-                   int port, String sopClassUid, String transferSyntaxUid, String storagePath, Long datasetOffset) {
+    record Claimed(Lease lease, String sopInstanceUid, String destination, String aeTitle, String host, int port,
+                   String sopClassUid, String transferSyntaxUid, String storagePath, Long datasetOffset) {
     }
 
     /**
-     * Claims due items (pending and due, or sending with an expired lease) for enabled destinations: each becomes
-     * 'sending' under a lease long enough for one batch, and its attempt is counted now (a crash mid-attempt then
-     * still counts towards the dead letter).
+     * Claims due items for enabled destinations for {@code owner}: each becomes 'sending' under a lease long enough
+     * for one batch, and its attempt is counted now (a crash mid-attempt then still counts towards the dead
+     * letter). Ordered by destination, then id.
      */
-    List<Claimed> claim(int limit, Duration lease) throws SQLException {
+    List<Claimed> claim(int limit, String owner, Duration lease) throws SQLException {
+        Map<Long, Lease> taken = new HashMap<>();
+        for (Lease l : leases.claim(limit, owner, lease)) {
+            taken.put(l.id(), l);
+        }
+        if (taken.isEmpty()) {
+            return List.of();
+        }
         List<Claimed> claimed = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("""
-                     WITH due AS (
-                         SELECT f.id FROM forward_item f JOIN forward_destination d ON d.name = f.destination
-                          WHERE d.enabled
-                            AND ((f.state = 'pending' AND f.next_attempt_at <= now())
-                              OR (f.state = 'sending' AND f.lease_until < now()))
-                          ORDER BY f.next_attempt_at, f.id
-                          LIMIT ?
-                            FOR UPDATE OF f SKIP LOCKED),
-                     taken AS (
-                         UPDATE forward_item f
-                            SET state = 'sending', attempts = f.attempts + 1,
-                                lease_until = now() + make_interval(secs => ?), updated_at = now()
-                           FROM due WHERE f.id = due.id
-                         RETURNING f.id, f.attempts, f.sop_instance_uid, f.destination)
-                     SELECT t.id, t.attempts, t.sop_instance_uid, d.name, d.ae_title, d.host, d.port,
+                     SELECT f.id, f.sop_instance_uid, d.name, d.ae_title, d.host, d.port,
                             i.sop_class_uid, i.transfer_syntax_uid, i.storage_path, i.dataset_offset
-                       FROM taken t JOIN forward_destination d ON d.name = t.destination
-                       LEFT JOIN instance i ON i.sop_instance_uid = t.sop_instance_uid
-                      ORDER BY d.name, t.id""")) {
-            ps.setInt(1, limit);
-            ps.setDouble(2, lease.toMillis() / 1000.0);
+                       FROM forward_item f JOIN forward_destination d ON d.name = f.destination
+                       LEFT JOIN instance i ON i.sop_instance_uid = f.sop_instance_uid
+                      WHERE f.id = ANY (?)
+                      ORDER BY d.name, f.id""")) {
+            ps.setArray(1, c.createArrayOf("bigint", taken.keySet().toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long offset = rs.getLong(11);
-                    claimed.add(new Claimed(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), rs.getInt(7), rs.getString(8), rs.getString(9),
-                            rs.getString(10), rs.wasNull() ? null : offset));
+                    long offset = rs.getLong(10);
+                    claimed.add(new Claimed(taken.get(rs.getLong(1)), rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5), rs.getInt(6), rs.getString(7), rs.getString(8),
+                            rs.getString(9), rs.wasNull() ? null : offset));
                 }
             }
         }
         return claimed;
     }
 
-    void delivered(long id, int dimseStatus) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     UPDATE forward_item SET state = 'delivered', delivered_at = now(), updated_at = now(),
-                            lease_until = NULL, last_dimse_status = ?
-                      WHERE id = ? AND state = 'sending'""")) {
-            // a warning status (e.g. 0xB000 coercion) is kept: the object was stored, but not quite as sent
-            if (dimseStatus == 0) {
-                ps.setNull(1, Types.INTEGER);
-            } else {
-                ps.setInt(1, dimseStatus);
-            }
-            ps.setLong(2, id);
-            ps.executeUpdate();
-        }
+    /**
+     * Records delivery; a warning status (e.g. 0xB000 coercion) is kept: stored, but not quite as sent. False when
+     * the lease was lost meanwhile (nothing recorded).
+     */
+    boolean delivered(Lease lease, int dimseStatus) throws SQLException {
+        return leases.complete(lease, "delivered_at = now(), last_dimse_status = ?::integer",
+                dimseStatus == 0 ? null : dimseStatus);
     }
 
     /**
-     * Records a failed attempt: pending again after the backoff for this many attempts, or dead once
-     * {@code maxAttempts} are spent.
+     * Records a failed attempt with the peer's DIMSE status and Error Comment, if it answered: pending again after
+     * the backoff for this attempt, or dead once the attempts are spent.
      *
-     * @return the state the item is now in
+     * @return the state the item is now in; empty when the lease was lost meanwhile (nothing recorded)
      */
-    String failed(long id, int attempts, String error, Integer dimseStatus, String errorComment) throws SQLException {
-        boolean dead = attempts >= settings.maxAttempts();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     UPDATE forward_item SET state = ?, next_attempt_at = now() + make_interval(secs => ?),
-                            lease_until = NULL, last_error = ?, last_dimse_status = ?, last_error_comment = ?,
-                            updated_at = now()
-                      WHERE id = ? AND state = 'sending'""")) {
-            ps.setString(1, dead ? ForwardItem.DEAD : ForwardItem.PENDING);
-            ps.setDouble(2, dead ? 0 : backoff(attempts).toMillis() / 1000.0);
-            ps.setString(3, error);
-            if (dimseStatus == null) {
-                ps.setNull(4, Types.INTEGER);
-            } else {
-                ps.setInt(4, dimseStatus);
-            }
-            ps.setString(5, errorComment);
-            ps.setLong(6, id);
-            ps.executeUpdate();
-        }
-        return dead ? ForwardItem.DEAD : ForwardItem.PENDING;
-    }
-
-    /** initialBackoff × 2^(attempts − 1), capped at maxBackoff. */
-    Duration backoff(int attempts) {
-        Duration wait = settings.initialBackoff();
-        for (int i = 1; i < attempts && wait.compareTo(settings.maxBackoff()) < 0; i++) {
-            wait = wait.multipliedBy(2);
-        }
-        return wait.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : wait;
+    Optional<String> failed(Lease lease, String error, Integer dimseStatus, String errorComment) throws SQLException {
+        return leases.fail(lease, true, error, "last_dimse_status = ?::integer, last_error_comment = ?", dimseStatus,
+                errorComment);
     }
 
     /**
@@ -220,7 +199,7 @@ public class ForwardQueue {
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE forward_item SET state = 'pending', attempts = 0, next_attempt_at = now(),
-                           lease_until = NULL, updated_at = now()
+                           lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = now()
                      WHERE id = ? AND state IN ('dead', 'pending')""")) {
                 ps.setLong(1, id);
                 ps.executeUpdate();

@@ -1,6 +1,7 @@
 package io.glassbox.server.forward;
 
 import io.glassbox.server.config.GlassboxConfig;
+import io.glassbox.server.queue.LeasedQueue;
 import io.glassbox.server.store.ObjectStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,6 +45,7 @@ public class Forwarder {
     private final Event<ForwardAttempted> attempts;
     private final Counter delivered;
     private final Counter failed;
+    private final String owner = LeasedQueue.processName() + "/forwarder";
     private final Semaphore wake = new Semaphore(0);
     private List<ForwardDestination> destinations = List.of();
     private volatile boolean running;
@@ -157,7 +159,7 @@ public class Forwarder {
     private boolean sendDueItems() throws SQLException {
         // long enough for the batch to be sent, each object waiting at most one timeout for its answer
         Duration lease = settings.timeout().multipliedBy(settings.batchSize() + 2L);
-        List<ForwardQueue.Claimed> claimed = queue.claim(settings.batchSize(), lease);
+        List<ForwardQueue.Claimed> claimed = queue.claim(settings.batchSize(), owner, lease);
         Map<String, List<ForwardQueue.Claimed>> byDestination = new LinkedHashMap<>();
         for (ForwardQueue.Claimed item : claimed) {
             byDestination.computeIfAbsent(item.destination(), d -> new ArrayList<>()).add(item);
@@ -193,27 +195,33 @@ public class Forwarder {
     }
 
     private void record(ForwardQueue.Claimed item, StoreScu.Outcome outcome) throws SQLException {
+        int attempt = item.lease().attempt();
         String state;
         if (outcome.delivered()) {
-            queue.delivered(item.id(), outcome.dimseStatus() == null ? 0 : outcome.dimseStatus());
-            state = ForwardItem.DELIVERED;
+            boolean recorded = queue.delivered(item.lease(), outcome.dimseStatus() == null ? 0 : outcome.dimseStatus());
+            state = recorded ? ForwardItem.DELIVERED : ForwardItem.SENDING;
             delivered.increment();
             LOG.debugf("Forwarded %s to %s", item.sopInstanceUid(), item.destination());
         } else {
             String comment = outcome.errorComment() == null || outcome.errorComment().isEmpty() ? null
                     : outcome.errorComment();
-            state = queue.failed(item.id(), item.attempts(), outcome.error(), outcome.dimseStatus(), comment);
+            state = queue.failed(item.lease(), outcome.error(), outcome.dimseStatus(), comment)
+                    .orElse(ForwardItem.SENDING);
             failed.increment();
             if (state.equals(ForwardItem.DEAD)) {
                 LOG.errorf("Giving up forwarding %s to %s after %d attempts: %s", item.sopInstanceUid(),
-                        item.destination(), item.attempts(), outcome.error());
-            } else {
+                        item.destination(), attempt, outcome.error());
+            } else if (state.equals(ForwardItem.PENDING)) {
                 LOG.warnf("Forwarding %s to %s failed (attempt %d, next in %s): %s", item.sopInstanceUid(),
-                        item.destination(), item.attempts(), queue.backoff(item.attempts()), outcome.error());
+                        item.destination(), attempt, queue.retryPolicy().backoff(attempt), outcome.error());
             }
         }
-        ForwardAttempted event = new ForwardAttempted(item.id(), item.sopInstanceUid(), item.sopClassUid(), item.destination(),
-                item.aeTitle(), item.host(), item.port(), callingAeTitle, item.attempts(), state, outcome.error(),
+        if (state.equals(ForwardItem.SENDING)) {
+            LOG.warnf("Forwarding %s to %s (attempt %d) ended after its lease had been lost: not recorded (another"
+                    + " sender owns the item now)", item.sopInstanceUid(), item.destination(), attempt);
+        }
+        ForwardAttempted event = new ForwardAttempted(item.lease().id(), item.sopInstanceUid(), item.sopClassUid(), item.destination(),
+                item.aeTitle(), item.host(), item.port(), callingAeTitle, attempt, state, outcome.error(),
                 outcome.dimseStatus(), outcome.errorComment());
         try {
             attempts.fire(event);

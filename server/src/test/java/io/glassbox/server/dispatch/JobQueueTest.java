@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agroal.api.AgroalDataSource;
+import io.glassbox.server.config.GlassboxConfig;
 import io.glassbox.server.dispatch.JobQueue.InputRef;
 import io.glassbox.server.dispatch.JobQueue.NewJob;
 import io.glassbox.server.testing.IndexFixture;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -40,6 +43,15 @@ class JobQueueTest {
 
     @Inject
     IndexFixture index;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    DispatchConfig config;
+
+    @Inject
+    GlassboxConfig glassbox;
 
     @BeforeEach
     void clean() throws Exception {
@@ -138,6 +150,7 @@ class JobQueueTest {
 
     @Test
     void skipLockedNeverHandsOneJobToTwoClaimers() throws Exception {
+        JobQueue queue = withLongLeases();
         int jobs = 400;
         int threads = 8;
         for (int i = 0; i < jobs; i++) {
@@ -176,6 +189,7 @@ class JobQueueTest {
 
     @Test
     void thePluginConcurrencyLimitHoldsUnderConcurrentClaims() throws Exception {
+        JobQueue queue = withLongLeases();
         for (int i = 0; i < 10; i++) {
             queue.enqueue(job("pair", "2." + i));
         }
@@ -206,8 +220,19 @@ class JobQueueTest {
         assertEquals("solo", next.pluginId(), "a freed slot is taken by the waiting plugin");
     }
 
+    /**
+     * The application's queue with leases that cannot run out while a test's claims go on, however busy the machine
+     * (with the profile's 2 s, a claim taken early expired and was claimed again before the last claims were done).
+     */
+    private JobQueue withLongLeases() {
+        DispatchConfig longLeases = (DispatchConfig) Proxy.newProxyInstance(DispatchConfig.class.getClassLoader(),
+                new Class<?>[] {DispatchConfig.class}, (proxy, method, args) ->
+                        method.getName().equals("leaseSeconds") ? 600 : method.invoke(config, args));
+        return new JobQueue(dataSource, longLeases, glassbox);
+    }
+
     private double delaySeconds() throws Exception {
-        return Double.parseDouble(index.string("SELECT extract(epoch FROM run_after - updated_at) FROM job"));
+        return Double.parseDouble(index.string("SELECT extract(epoch FROM next_attempt_at - updated_at) FROM job"));
     }
 
     private ClaimedJob awaitClaim(String owner) throws Exception {

@@ -158,10 +158,10 @@ class ForwardingTest {
             assertTrue(waiting.lastError().contains("cannot associate with ORTHANC@127.0.0.1:"), waiting.lastError());
             assertNull(waiting.lastDimseStatus());
             // the next attempt waits initial × 2^(attempts-1): both columns are set by one statement
-            assertEquals(queue.backoff(waiting.attempts()).toMillis(),
+            assertEquals(queue.retryPolicy().backoff(waiting.attempts()).toMillis(),
                     Duration.between(waiting.updatedAt(), waiting.nextAttemptAt()).toMillis(), 5.0);
-            assertEquals(Duration.ofMillis(800), queue.backoff(2));
-            assertEquals(Duration.ofSeconds(2), queue.backoff(5), "capped at max-backoff");
+            assertEquals(Duration.ofMillis(800), queue.retryPolicy().backoff(2));
+            assertEquals(Duration.ofSeconds(2), queue.retryPolicy().backoff(5), "capped at max-backoff");
         } finally {
             ForwardPeers.orthanc.restart();
         }
@@ -235,7 +235,7 @@ class ForwardingTest {
         long id;
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             try (var rs = s.executeQuery("INSERT INTO forward_item (destination, sop_instance_uid, queued_by, state,"
-                    + " attempts, lease_until) VALUES ('archive', '" + object.sopInstanceUid() + "', 'request',"
+                    + " attempts, lease_expires_at) VALUES ('archive', '" + object.sopInstanceUid() + "', 'request',"
                     + " 'sending', 1, now() + interval '1.5 seconds') RETURNING id")) {
                 rs.next();
                 id = rs.getLong(1);
