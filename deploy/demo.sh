@@ -5,8 +5,9 @@
 #
 #   deploy/demo.sh
 #
-# The study: the held-out slices of the real head CT the ct-hyperdense-lesion plugin was trained on (InVesalius's
-# example, Debian's invesalius-examples; not a patient), with synthetic lesions in every other slice, as one CT
+# The study: a contiguous run of 20 held-out slices (1.5 mm apart, no gap: viewers build a volume from it) of the
+# real head CT the ct-hyperdense-lesion plugin was trained on (InVesalius's example, Debian's invesalius-examples;
+# not a patient), with synthetic lesions in every other held-out test slice, as one CT
 # series written by DemoStudy (plugins/ct-hyperdense-lesion, package ...demo) into a temporary folder that is kept,
 # ground-truth.json beside the images. Arguments go to DemoStudy: --seed N, --all-slices (all 108 slices).
 #

@@ -24,6 +24,30 @@ public interface GlassboxConfig {
 
     Forward forward();
 
+    Http http();
+
+    /**
+     * The HTTP edge: which reverse proxies are trusted and which browser origins may call the API. Read at start by
+     * {@link HttpEdgeConfigFactory}, which turns them into Quarkus's own proxy and CORS settings.
+     */
+    interface Http {
+
+        /** Addresses or CIDR ranges of the reverse proxies whose forwarding headers are honoured; unset: none. */
+        Optional<String> trustedProxies();
+
+        /**
+         * Which forwarding headers the trusted proxies write: {@code x-forwarded} ({@code X-Forwarded-Proto},
+         * {@code -Host}, {@code -Port}, {@code -For}) or {@code forwarded} (RFC 7239). One kind only: a proxy that
+         * overwrites one kind but passes the other through from its client would let the client forge it.
+         * {@code X-Forwarded-Prefix} is honoured with either.
+         */
+        @WithDefault("x-forwarded")
+        String forwardedHeaders();
+
+        /** Origins (comma-separated, {@code /regex/} allowed) allowed by CORS; unset: cross-origin calls refused. */
+        Optional<String> corsOrigins();
+    }
+
     interface Dicom {
         /** Whether the DICOM listener starts at all. */
         @WithDefault("true")

@@ -66,7 +66,7 @@ public class StowResource {
     private Response store(String contentType, InputStream body, String requiredStudy, UriInfo uri)
             throws IOException {
         String boundary = boundaryOf(contentType);
-        String base = uri.getBaseUri().toString().replaceAll("/+$", "") + "/dicomweb";
+        DicomWebUrls urls = DicomWebUrls.from(uri.getBaseUri());
         MultipartRelatedReader reader = new MultipartRelatedReader(body, boundary);
 
         List<IngestOutcome> outcomes = new ArrayList<>();
@@ -106,8 +106,8 @@ public class StowResource {
                 item.set("00081155", DicomJsonValues.of("UI", o.sopInstanceUid()));
             }
             if (o.success()) {
-                item.set("00081190", DicomJsonValues.of("UR", base + "/studies/" + o.studyInstanceUid() + "/series/"
-                        + o.seriesInstanceUid() + "/instances/" + o.sopInstanceUid()));
+                item.set("00081190", DicomJsonValues.of("UR", urls.instance(o.studyInstanceUid(),
+                        o.seriesInstanceUid(), o.sopInstanceUid())));
                 referenced.add(item);
             } else {
                 item.set("00081197", DicomJsonValues.of("US", o.dimseStatus()));
@@ -125,7 +125,7 @@ public class StowResource {
                 .map(IngestOutcome::studyInstanceUid).distinct().toList();
         String study = requiredStudy != null ? requiredStudy : storedStudies.size() == 1 ? storedStudies.get(0) : null;
         if (study != null) {
-            response.set("00081190", DicomJsonValues.of("UR", base + "/studies/" + study));
+            response.set("00081190", DicomJsonValues.of("UR", urls.study(study)));
         }
         if (!failed.isEmpty()) {
             response.set("00081198", DicomJsonValues.sequence(failed));

@@ -41,11 +41,12 @@ import java.util.stream.Stream;
  * ({@link LesionSynthesizer}), as one proper CT series of DICOM Part 10 files (CT Image Storage, explicit VR little
  * endian), with {@code ground-truth.json} beside them. Not a patient: a real scan with invented lesions.
  *
- * <p>Which slices: the plugin's held-out test slices ({@link LesionDataset.Split#TEST}: z 56–63 and 78–83 where they
- * have room for a lesion), which it never saw in training; with {@code --all-slices}, all 108 slices of the volume
- * (for the pipeline benchmark's full series), lesions still only in the held-out slices. Lesions go into every
- * other held-out slice, the lowest first (in the default series: instances 1, 3, 5, …); the others are left as
- * scanned. Each slice gets 2 HU of noise as the test samples do ({@link LesionDataset#asScanned}), and its own
+ * <p>Which slices: a contiguous run of slices the plugin never saw in training ({@link
+ * LesionDataset#longestHeldOutRun()}: z 54–73, the first held-out test range 56–63 with the validation range and
+ * the guard slices around them), 1.5 mm apart without a gap, so that viewers build a volume from it as from a real
+ * series; with {@code --all-slices}, all 108 slices of the volume (for the pipeline benchmark's full series).
+ * Lesions go only into held-out test slices ({@link LesionDataset.Split#TEST}, z 56–63 and 78–83 where they have
+ * room for one): every other one, the lowest first; the others are left as scanned. Each slice gets 2 HU of noise as the test samples do ({@link LesionDataset#asScanned}), and its own
  * generator drawn from {@code --seed}, so a slice is the same in both modes and in every run with that seed. The
  * UIDs are new on every run (UUID-derived, {@code 2.25.…}), so two runs are two studies.
  *
@@ -278,8 +279,8 @@ public final class DemoStudy {
     }
 
     /**
-     * The slices of the demo series, from the skull base up: the held-out test slices, or with {@code allSlices}
-     * every slice of the volume; a lesion in every other held-out slice, the lowest first.
+     * The slices of the demo series, from the skull base up: the longest gap-free run of held-out slices, or with
+     * {@code allSlices} every slice of the volume; a lesion in every other held-out test slice, the lowest first.
      */
     public static List<Slice> slices(LesionDataset dataset, boolean allSlices, long seed) {
         List<Integer> heldOut = dataset.slices(LesionDataset.Split.TEST).stream().sorted().toList();
@@ -294,7 +295,8 @@ public final class DemoStudy {
         for (int z = 0; z < depth; z++) {
             sliceSeeds[z] = seeds.nextLong();
         }
-        List<Integer> zs = allSlices ? Stream.iterate(0, z -> z < depth, z -> z + 1).toList() : heldOut;
+        List<Integer> zs = allSlices ? Stream.iterate(0, z -> z < depth, z -> z + 1).toList()
+                : dataset.longestHeldOutRun();
         List<Slice> slices = new ArrayList<>();
         for (int z : zs) {
             boolean lesion = withLesion.contains(z);
@@ -374,7 +376,7 @@ public final class DemoStudy {
                   ground truth        %s
                 """, study.studyInstanceUid(), instances.size(),
                 ranges(instances.stream().map(i -> i.slice().z()).toList()), options.project().getFileName(),
-                options.allSlices() ? ", all slices" : ", the plugin's held-out test slices", options.out(), lesions,
+                options.allSlices() ? ", all slices" : ", held out from the plugin's training, without a gap", options.out(), lesions,
                 withLesion, study.groundTruth());
     }
 

@@ -80,6 +80,33 @@ public final class LesionDataset {
         return List.copyOf(slices.get(split));
     }
 
+    /**
+     * The longest run of consecutive slices none of which the model was trained on (the held-out test and
+     * validation ranges and the guard slices between them), lowest first: a series without gaps, as a scanner
+     * writes one, that is still all held out. With the ranges above: z 54–73 (the first test range, the
+     * validation range and their guards).
+     */
+    public List<Integer> longestHeldOutRun() {
+        int bestStart = 0;
+        int bestLength = 0;
+        int start = 0;
+        for (int z = 0; z <= volume.depth(); z++) {
+            boolean heldOut = z < volume.depth() && splitOf(z) != Split.TRAIN;
+            if (!heldOut) {
+                if (z - start > bestLength) {
+                    bestStart = start;
+                    bestLength = z - start;
+                }
+                start = z + 1;
+            }
+        }
+        List<Integer> run = new ArrayList<>();
+        for (int z = bestStart; z < bestStart + bestLength; z++) {
+            run.add(z);
+        }
+        return run;
+    }
+
     /** Which split slice {@code z} belongs to; null for guard slices. */
     static Split splitOf(int z) {
         if (within(z, TEST_RANGES, 0)) {

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,20 +57,60 @@ class DemoStudyTest {
         }
     }
 
+    /** Every other held-out test slice, the lowest first: where lesions go, in either mode. */
+    private static Set<Integer> lesionSlices() {
+        List<Integer> test = dataset.slices(LesionDataset.Split.TEST).stream().sorted().toList();
+        Set<Integer> withLesion = new HashSet<>();
+        for (int i = 0; i < test.size(); i += 2) {
+            withLesion.add(test.get(i));
+        }
+        return withLesion;
+    }
+
     @Test
-    void theHeldOutTestSlicesEveryOtherOneWithALesion() {
-        List<Integer> heldOut = dataset.slices(LesionDataset.Split.TEST);
-        assertEquals(heldOut, study.instances().stream().map(i -> i.slice().z()).toList());
-        assertTrue(heldOut.size() >= 10, "held-out slices " + heldOut);
+    void aRunOfHeldOutSlicesWithALesionInEveryOtherTestSlice() {
+        List<Integer> zs = study.instances().stream().map(i -> i.slice().z()).toList();
+        assertEquals(dataset.longestHeldOutRun(), zs);
+        assertTrue(zs.size() >= 16, "slices " + zs);
+        for (int n = 1; n < zs.size(); n++) {
+            assertEquals(zs.get(n - 1) + 1, zs.get(n), "consecutive slices of the volume: " + zs);
+        }
+        assertTrue(zs.stream().noneMatch(dataset.slices(LesionDataset.Split.TRAIN)::contains),
+                "no slice the model trained on: " + zs);
+        Set<Integer> withLesion = lesionSlices();
+        int lesions = 0;
         for (DemoStudy.Instance instance : study.instances()) {
-            boolean lesion = instance.instanceNumber() % 2 == 1;
+            boolean lesion = withLesion.contains(instance.slice().z());
+            lesions += lesion ? 1 : 0;
             assertEquals(lesion, instance.slice().lesion() != null, "instance " + instance.instanceNumber());
             assertEquals(lesion, instance.slice().lesionPixels() > 0);
         }
+        assertTrue(lesions >= 3, lesions + " slices with a lesion");
         try (var entries = Files.list(dir.resolve("demo"))) {
-            assertEquals(heldOut.size() + 1, entries.count(), "one file per slice and the ground truth");
+            assertEquals(zs.size() + 1, entries.count(), "one file per slice and the ground truth");
         } catch (IOException e) {
             throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * What a viewer checks before it builds a volume: sorted along the slices' normal, the positions are evenly
+     * spaced, one slice thickness apart, with no gap.
+     */
+    @Test
+    void theSeriesIsContiguousAlongTheSliceNormal() {
+        List<Double> distances = new ArrayList<>();
+        for (AttributeList list : files) {
+            double[] o = Attribute.getDoubleValues(list, TagFromName.ImageOrientationPatient);
+            double[] normal = {o[1] * o[5] - o[2] * o[4], o[2] * o[3] - o[0] * o[5], o[0] * o[4] - o[1] * o[3]};
+            double[] p = Attribute.getDoubleValues(list, TagFromName.ImagePositionPatient);
+            distances.add(p[0] * normal[0] + p[1] * normal[1] + p[2] * normal[2]);
+        }
+        distances.sort(null);
+        double thickness = Attribute.getSingleDoubleValueOrDefault(files.get(0), TagFromName.SliceThickness, 0);
+        for (int n = 1; n < distances.size(); n++) {
+            assertEquals(thickness, distances.get(n) - distances.get(n - 1), 1e-6,
+                    "spacing between slices " + n + " and " + (n + 1) + " of " + distances);
         }
     }
 
@@ -229,7 +270,8 @@ class DemoStudyTest {
             assertEquals(Math.sqrt(area / Math.PI) * 0.9570312, radius, 0.01);
             assertTrue(radius > 2.5 && radius < 14.5, "equivalent radius " + radius + " mm");
         }
-        assertEquals((files.size() + 1) / 2, lesions, "every other slice, the first included");
+        assertEquals(study.instances().stream().filter(i -> lesionSlices().contains(i.slice().z())).count(), lesions,
+                "every other held-out test slice");
     }
 
     @Test
@@ -250,7 +292,7 @@ class DemoStudyTest {
             assertEquals(held.slice().lesion() != null, same.slice().lesion() != null);
         }
         long lesions = all.instances().stream().filter(i -> i.slice().lesion() != null).count();
-        assertEquals((study.instances().size() + 1) / 2, lesions, "lesions only in the held-out slices");
+        assertEquals(lesionSlices().size(), lesions, "lesions only in every other held-out test slice");
         AttributeList last = read(all.instances().get(107).file());
         assertEquals("108", string(last, TagFromName.InstanceNumber));
     }
@@ -270,7 +312,10 @@ class DemoStudyTest {
         assertTrue(e.getMessage().contains("not empty"), e.getMessage());
         String summary = DemoStudy.summary(study, new DemoStudy.Options(dir.resolve("demo"), project, false, SEED));
         assertTrue(summary.contains(study.studyInstanceUid()), summary);
-        assertTrue(summary.contains("in instances 1, 3, 5"), summary);
+        String withLesion = study.instances().stream().filter(i -> lesionSlices().contains(i.slice().z()))
+                .map(i -> Integer.toString(i.instanceNumber())).collect(Collectors.joining(", "));
+        assertTrue(summary.contains("in instances " + withLesion), summary);
+        assertTrue(summary.contains("slices " + DemoStudy.ranges(dataset.longestHeldOutRun())), summary);
         assertEquals("56, 58–63, 78–83", DemoStudy.ranges(List.of(56, 58, 59, 60, 61, 62, 63, 78, 79, 80, 81, 82, 83)));
         assertFalse(summary.isBlank());
         assertNotNull(study.groundTruth());
