@@ -130,17 +130,37 @@ at another server with GLASSBOX_TEST_DB_URL"
   done
 }
 
+# The viewer (web-viewer/) is built by Maven with the machine's Node.js and npm: Vite 8 and Vitest 4 need Node.js
+# 20.19 or newer. Debian 12's own nodejs is 18, so where no Node.js is installed Debian's is tried and, being too old,
+# refused with what to do; a machine that already has a newer one (NodeSource's, say, which ships npm itself) keeps it.
+NODE_MINIMUM=20.19.0
+ensure_node() {
+  if ! command -v node >/dev/null 2>&1; then
+    install_missing nodejs npm
+  fi
+  command -v npm >/dev/null 2>&1 || install_missing npm
+  local version
+  version=$(node --version 2>/dev/null | sed 's/^v//')
+  if [ "$(printf '%s\n%s\n' "$NODE_MINIMUM" "$version" | sort -V | head -n 1)" != "$NODE_MINIMUM" ]; then
+    die "Node.js $version is too old to build the viewer: install Node.js $NODE_MINIMUM or newer with npm (e.g. the \
+nodejs package of NodeSource's Debian repository), then run this again"
+  fi
+}
+
 mode=${1:-}
 case "$mode" in
   run)
     install_missing "${RUN_PACKAGES[@]}"
+    ensure_node
     ;;
   test)
     install_missing "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     ensure_test_postgres
+    ensure_node
     ;;
   demo)
     install_missing "${RUN_PACKAGES[@]}" "${DEMO_PACKAGES[@]}"
+    ensure_node
     ;;
   *)
     echo "usage: $0 run|test|demo" >&2
