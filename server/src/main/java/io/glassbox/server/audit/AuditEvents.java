@@ -43,16 +43,13 @@ public final class AuditEvents {
 
     /**
      * DICOM Instances Transferred (A.5.3.4) into Glassbox: one C-STORE association or one STOW-RS request, with
-     * every instance it stored ({@code stored}: study → SOP class → SOP instances). {@code refused} instances make
-     * the outcome a minor failure, described by {@code refusedDescription}.
+     * every instance it stored ({@code stored}: study → SOP class → SOP instances).
      */
     public static AuditEvent instancesReceived(Participant source, Participant destination,
-                                               Map<String, Map<String, List<String>>> stored, int refused,
-                                               String refusedDescription) {
-        int outcome = refused == 0 ? AuditCodes.SUCCESS : stored.isEmpty() ? AuditCodes.SERIOUS_FAILURE
-                : AuditCodes.MINOR_FAILURE;
+                                               Map<String, Map<String, List<String>>> stored, int outcome,
+                                               String outcomeDescription) {
         return new AuditEvent(Instant.now(), AuditCodes.INSTANCES_TRANSFERRED, List.of(), AuditCodes.CREATE, outcome,
-                refused == 0 ? null : refusedDescription, List.of(source, destination), studies(stored));
+                outcomeDescription, List.of(source, destination), studies(stored));
     }
 
     /** DICOM Instances Transferred (A.5.3.4) out of Glassbox: WADO-RS retrieval, forwarding to a PACS. */
@@ -96,8 +93,8 @@ public final class AuditEvents {
                                                 String reason) {
         return new AuditEvent(Instant.now(), AuditCodes.SECURITY_ALERT, List.of(AuditCodes.NODE_AUTHENTICATION),
                 AuditCodes.EXECUTE, AuditCodes.MINOR_FAILURE, reason,
-                List.of(requestor(callingAeTitle, remoteAddress, null), self(aeTitle, null)),
-                List.of(ParticipantObject.node(remoteAddress, reason)));
+                List.of(requestor(callingAeTitle, withoutPort(remoteAddress), null), self(aeTitle, null)),
+                List.of(ParticipantObject.node(withoutPort(remoteAddress), reason)));
     }
 
     /** Security Alert, Audit Recording Stopped: audit events were lost, or the chain does not match its head. */
@@ -120,6 +117,12 @@ public final class AuditEvents {
         byStudy.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> objects.add(ParticipantObject.study(e.getKey(), e.getValue())));
         return objects;
+    }
+
+    /** The address part of "address:port" (a DICOM peer's socket address), for a NetworkAccessPointID. */
+    public static String withoutPort(String socketAddress) {
+        int colon = socketAddress == null ? -1 : socketAddress.lastIndexOf(':');
+        return colon < 0 ? socketAddress : socketAddress.substring(0, colon);
     }
 
     private static String hostName() {

@@ -70,6 +70,8 @@ public class AuditWriter {
     private long committed;          // highest ticket committed (under progress)
     private long refusedSinceAlert;  // under submitLock
     private volatile boolean running;
+    /** Set once the server is stopping and the queue has been written: later events are refused, loudly. */
+    private volatile boolean stopped;
     private Thread thread;
     // the chain's newest record as this writer committed it, and whether the head file is behind it
     private long headSeq;
@@ -111,6 +113,7 @@ public class AuditWriter {
         if (!flush(Duration.ofSeconds(10))) {
             LOG.errorf("Audit: %d events could not be written before the server stopped", queue.size());
         }
+        stopped = true;
         running = false;
         thread.interrupt();
         try {
@@ -125,6 +128,12 @@ public class AuditWriter {
      * says so where it still can (a read is answered 503 rather than disclosed unaudited).
      */
     public boolean record(AuditEvent event) {
+        if (stopped) {
+            refused.increment();
+            LOG.errorf("Audit event after the audit writer stopped, not written: %s %s outcome %d",
+                    event.eventId().meaning(), event.action(), event.outcome());
+            return false;
+        }
         synchronized (submitLock) {
             if (queue.offer(new Pending(submitted + 1, event))) {
                 submitted++;
