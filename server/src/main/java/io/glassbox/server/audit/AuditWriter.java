@@ -52,7 +52,7 @@ import org.jboss.logging.Logger;
 public class AuditWriter {
     private static final Logger LOG = Logger.getLogger(AuditWriter.class);
     /** pg_advisory_xact_lock key serialising the chain's writers across processes ("AUDT"). */
-    private static final long CHAIN_LOCK = 0x41554454L;
+    static final long CHAIN_LOCK = 0x41554454L;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final AuditConfig config;

@@ -9,6 +9,7 @@ import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +76,7 @@ public class HttpAudit {
                 && audited.value() != Audited.As.CONFIGURATION) {
             resp.setStatus(503);
             resp.setEntity(Problem.of(503, "Service Unavailable", "the audit trail cannot record this access now; "
-                    + "nothing is disclosed unaudited: try again later"), null,
+                    + "nothing is disclosed unaudited: try again later"), new Annotation[0],
                     MediaType.valueOf(Problem.MEDIA_TYPE));
         }
     }

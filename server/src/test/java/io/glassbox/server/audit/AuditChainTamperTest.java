@@ -51,6 +51,11 @@ class AuditChainTamperTest {
 
     private long first;
     private String snapshot;
+    /**
+     * Holds the chain's writer lock from the copy to the restore, so that a record some other part of the server
+     * writes meanwhile waits and is chained onto the restored chain rather than onto the tampered one.
+     */
+    private Connection writerLock;
 
     @BeforeEach
     void chainOfKnownRecords() throws Exception {
@@ -61,6 +66,10 @@ class AuditChainTamperTest {
         assertTrue(writer.flush(Duration.ofSeconds(60)), "the writer commits within a minute");
         first = queryLong("SELECT max(seq) FROM audit_record") - RECORDS + 1;
         snapshot = "audit_snapshot_" + ProcessHandle.current().pid() + "_" + System.nanoTime();
+        writerLock = dataSource.getConnection();
+        try (Statement s = writerLock.createStatement()) {
+            s.execute("SELECT pg_advisory_lock(" + AuditWriter.CHAIN_LOCK + ")");
+        }
         sql("CREATE TABLE " + snapshot + " AS SELECT * FROM audit_record");
         verified().then().statusCode(200).body("valid", equalTo(true));
     }
@@ -69,6 +78,7 @@ class AuditChainTamperTest {
     void restore() throws Exception {
         tampered("DELETE FROM audit_record", "INSERT INTO audit_record SELECT * FROM " + snapshot);
         sql("DROP TABLE " + snapshot);
+        releaseWriterLock();
         verified().then().statusCode(200).body("valid", equalTo(true));
         // head files set aside at start (the test database is emptied before every run, the data directory is not)
         try (var kept = Files.newDirectoryStream(writer.headFile().getParent(), ChainHead.FILE_NAME + ".unmatched-*")) {
@@ -144,6 +154,7 @@ class AuditChainTamperTest {
 
     @Test
     void concurrentWritersKeepOneValidChain() throws Exception {
+        releaseWriterLock();
         long before = queryLong("SELECT count(*) FROM audit_record");
         int threads = 8;
         int each = 40;
@@ -176,6 +187,17 @@ class AuditChainTamperTest {
         // the copy taken before the test must not undo these records at restore
         sql("INSERT INTO " + snapshot + " SELECT * FROM audit_record WHERE seq > (SELECT max(seq) FROM " + snapshot
                 + ")");
+    }
+
+    private void releaseWriterLock() throws SQLException {
+        if (writerLock != null) {
+            try (Statement s = writerLock.createStatement()) {
+                s.execute("SELECT pg_advisory_unlock(" + AuditWriter.CHAIN_LOCK + ")");
+            } finally {
+                writerLock.close();
+                writerLock = null;
+            }
+        }
     }
 
     /** A record as a forger who knows the chain's rule would write it: canonical form and matching hash. */
