@@ -22,13 +22,15 @@ RUN_PACKAGES=(
 
 # Testing: real DICOM peers and validators, the pydicom test corpus, the machine's PostgreSQL the Quarkus tests
 # use, curl and procps for the smoke test of the run command, Chromium for the viewer's end-to-end test
-# (web-viewer/e2e, driven by playwright-core: Debian's browser, never a downloaded one).
+# (web-viewer/e2e, driven by playwright-core: Debian's browser, never a downloaded one), jing for the audit XML
+# against the PS3.15 schema.
 TEST_PACKAGES=(
   orthanc
   orthanc-dicomweb
   python3
   python3-pydicom
   dicom3tools
+  jing
   invesalius-examples
   postgresql
   curl

@@ -1,5 +1,6 @@
 package io.glassbox.server.dicomweb;
 
+import io.glassbox.server.audit.Audited;
 import io.glassbox.server.index.QueryLevel;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -38,6 +39,7 @@ public class DicomWebResource {
 
     // ---- QIDO-RS ----
 
+    @Audited(Audited.As.QUERY)
     @GET
     @Path("studies")
     @Produces({DICOM_JSON, MediaType.APPLICATION_JSON})
@@ -45,6 +47,7 @@ public class DicomWebResource {
         return search(QueryLevel.STUDY, null, null);
     }
 
+    @Audited(Audited.As.QUERY)
     @GET
     @Path("series")
     @Produces({DICOM_JSON, MediaType.APPLICATION_JSON})
@@ -52,6 +55,7 @@ public class DicomWebResource {
         return search(QueryLevel.SERIES, null, null);
     }
 
+    @Audited(Audited.As.QUERY)
     @GET
     @Path("studies/{study}/series")
     @Produces({DICOM_JSON, MediaType.APPLICATION_JSON})
@@ -59,6 +63,7 @@ public class DicomWebResource {
         return search(QueryLevel.SERIES, study, null);
     }
 
+    @Audited(Audited.As.QUERY)
     @GET
     @Path("instances")
     @Produces({DICOM_JSON, MediaType.APPLICATION_JSON})
@@ -66,6 +71,7 @@ public class DicomWebResource {
         return search(QueryLevel.INSTANCE, null, null);
     }
 
+    @Audited(Audited.As.QUERY)
     @GET
     @Path("studies/{study}/instances")
     @Produces({DICOM_JSON, MediaType.APPLICATION_JSON})
@@ -73,6 +79,7 @@ public class DicomWebResource {
         return search(QueryLevel.INSTANCE, study, null);
     }
 
+    @Audited(Audited.As.QUERY)
     @GET
     @Path("studies/{study}/series/{series}/instances")
     @Produces({DICOM_JSON, MediaType.APPLICATION_JSON})
@@ -93,18 +100,21 @@ public class DicomWebResource {
 
     // ---- WADO-RS: instances ----
 
+    @Audited(Audited.As.RETRIEVE)
     @GET
     @Path("studies/{study}")
     public Response retrieveStudy(@PathParam("study") String study) {
         return wado.retrieve(study, null, null, accepted(), urls());
     }
 
+    @Audited(Audited.As.RETRIEVE)
     @GET
     @Path("studies/{study}/series/{series}")
     public Response retrieveSeries(@PathParam("study") String study, @PathParam("series") String series) {
         return wado.retrieve(study, series, null, accepted(), urls());
     }
 
+    @Audited(Audited.As.RETRIEVE)
     @GET
     @Path("studies/{study}/series/{series}/instances/{instance}")
     public Response retrieveInstance(@PathParam("study") String study, @PathParam("series") String series,
@@ -114,6 +124,7 @@ public class DicomWebResource {
 
     // ---- WADO-RS: metadata ----
 
+    @Audited(Audited.As.RETRIEVE)
     @GET
     @Path("studies/{study}/metadata")
     @Produces({DICOM_JSON, MediaType.APPLICATION_JSON})
@@ -121,6 +132,7 @@ public class DicomWebResource {
         return Response.ok(wado.metadata(study, null, null, urls())).build();
     }
 
+    @Audited(Audited.As.RETRIEVE)
     @GET
     @Path("studies/{study}/series/{series}/metadata")
     @Produces({DICOM_JSON, MediaType.APPLICATION_JSON})
@@ -128,6 +140,7 @@ public class DicomWebResource {
         return Response.ok(wado.metadata(study, series, null, urls())).build();
     }
 
+    @Audited(Audited.As.RETRIEVE)
     @GET
     @Path("studies/{study}/series/{series}/instances/{instance}/metadata")
     @Produces({DICOM_JSON, MediaType.APPLICATION_JSON})
@@ -138,6 +151,7 @@ public class DicomWebResource {
 
     // ---- WADO-RS: bulk data, frames, rendered ----
 
+    @Audited(Audited.As.RETRIEVE)
     @GET
     @Path("studies/{study}/series/{series}/instances/{instance}/bulkdata/{path: .+}")
     public Response bulkData(@PathParam("study") String study, @PathParam("series") String series,
@@ -145,6 +159,7 @@ public class DicomWebResource {
         return wado.bulkData(study, series, instance, path, accepted(), urls());
     }
 
+    @Audited(Audited.As.RETRIEVE)
     @GET
     @Path("studies/{study}/series/{series}/instances/{instance}/frames/{frames}")
     public Response frames(@PathParam("study") String study, @PathParam("series") String series,
@@ -152,6 +167,7 @@ public class DicomWebResource {
         return wado.frames(study, series, instance, frames, accepted(), urls());
     }
 
+    @Audited(Audited.As.RETRIEVE)
     @GET
     @Path("studies/{study}/series/{series}/instances/{instance}/rendered")
     public Response renderedInstance(@PathParam("study") String study, @PathParam("series") String series,
@@ -160,6 +176,7 @@ public class DicomWebResource {
         return wado.rendered(study, series, instance, null, window, quality, accepted());
     }
 
+    @Audited(Audited.As.RETRIEVE)
     @GET
     @Path("studies/{study}/series/{series}/instances/{instance}/frames/{frames}/rendered")
     public Response renderedFrame(@PathParam("study") String study, @PathParam("series") String series,

@@ -1,5 +1,7 @@
 package io.glassbox.server.dicomweb;
 
+import io.glassbox.server.audit.Audited;
+import io.glassbox.server.audit.AuditedRequest;
 import io.glassbox.server.dicom.net.service.DimseStatus;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -39,11 +41,14 @@ public class StowResource {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private final IngestService ingest;
+    private final AuditedRequest audited;
 
-    public StowResource(IngestService ingest) {
+    public StowResource(IngestService ingest, AuditedRequest audited) {
         this.ingest = ingest;
+        this.audited = audited;
     }
 
+    @Audited(Audited.As.STORE)
     @POST
     @Path("studies")
     @Consumes(MediaType.WILDCARD)
@@ -53,6 +58,7 @@ public class StowResource {
         return store(contentType, body, null, uri);
     }
 
+    @Audited(Audited.As.STORE)
     @POST
     @Path("studies/{study}")
     @Consumes(MediaType.WILDCARD)
@@ -106,10 +112,12 @@ public class StowResource {
                 item.set("00081155", DicomJsonValues.of("UI", o.sopInstanceUid()));
             }
             if (o.success()) {
+                audited.instance(o.studyInstanceUid(), o.sopClassUid(), o.sopInstanceUid());
                 item.set("00081190", DicomJsonValues.of("UR", urls.instance(o.studyInstanceUid(),
                         o.seriesInstanceUid(), o.sopInstanceUid())));
                 referenced.add(item);
             } else {
+                audited.refused(o.errorComment());
                 item.set("00081197", DicomJsonValues.of("US", o.dimseStatus()));
                 if (o.errorComment() != null) {
                     // FailureReason is only a code; the Error Comment says in words what was wrong, as a C-STORE

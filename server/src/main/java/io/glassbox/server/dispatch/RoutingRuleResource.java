@@ -1,6 +1,7 @@
 package io.glassbox.server.dispatch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.glassbox.server.audit.Audited;
 import io.glassbox.server.web.ProblemException;
 import io.glassbox.server.web.ProblemMappers;
 import jakarta.ws.rs.Consumes;
@@ -33,6 +34,7 @@ public class RoutingRuleResource {
         return rules.current();
     }
 
+    @Audited(Audited.As.CONFIGURATION)
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     public RoutingRuleSet put(String json) {

@@ -6,7 +6,9 @@ import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +37,9 @@ public class Worker {
     private final AtomicBoolean running = new AtomicBoolean();
     private final List<Thread> threads = new ArrayList<>();
     private final ScheduledExecutorService heartbeats;
+    /** Observed by the audit trail (the AI inference record). */
+    @Inject
+    Event<JobSucceeded> succeeded;
 
     public Worker(DispatchConfig config, JobQueue queue, Instance<JobExecutor> executors) {
         this.config = config;
@@ -148,8 +153,11 @@ public class Worker {
             record(job, queue.fail(job, e.toString(), true), "attempt failed: " + e);
             return;
         }
-        record(job, queue.succeed(job, result),
-                String.format("succeeded in %d ms", (System.nanoTime() - started) / 1_000_000));
+        boolean recorded = queue.succeed(job, result);
+        record(job, recorded, String.format("succeeded in %d ms", (System.nanoTime() - started) / 1_000_000));
+        if (recorded) {
+            succeeded.fire(new JobSucceeded(job, result));
+        }
     }
 
     private static void record(ClaimedJob job, boolean recorded, String what) {

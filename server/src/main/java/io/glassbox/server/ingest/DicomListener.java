@@ -1,5 +1,9 @@
 package io.glassbox.server.ingest;
 
+import io.glassbox.server.audit.AuditCodes;
+import io.glassbox.server.audit.AuditEvents;
+import io.glassbox.server.audit.AuditWriter;
+import io.glassbox.server.audit.TransferredInstances;
 import io.glassbox.server.config.GlassboxConfig;
 import io.glassbox.server.dicom.net.assoc.AcceptorSettings;
 import io.glassbox.server.dicom.net.pdu.AssociateReject;
@@ -24,7 +28,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -50,13 +56,17 @@ public class DicomListener {
     private final MeterRegistry metrics;
     private final Counter bytesReceived;
     private final Counter associationsAccepted;
+    private final AuditWriter audit;
+    /** What each association being served has stored so far, by its serial: one audit message at its end. */
+    private final Map<Long, TransferredInstances> transfers = new ConcurrentHashMap<>();
     private AssociationAcceptor acceptor;
     private Gauge activeAssociations;
 
-    public DicomListener(GlassboxConfig config, IngestService ingest, MeterRegistry metrics) {
+    public DicomListener(GlassboxConfig config, IngestService ingest, MeterRegistry metrics, AuditWriter audit) {
         this.config = config.dicom();
         this.ingest = ingest;
         this.metrics = metrics;
+        this.audit = audit;
         this.bytesReceived = Counter.builder("glassbox.dicom.received.bytes").baseUnit("bytes")
                 .description("C-STORE data set bytes read by ingest").register(metrics);
         this.associationsAccepted = Counter.builder("glassbox.dicom.associations.accepted")
@@ -123,6 +133,14 @@ public class DicomListener {
         } finally {
             bytesReceived.increment(content.count);
         }
+        TransferredInstances transfer = transfers.get(request.associationSerial());
+        if (transfer != null) {
+            if (outcome.success()) {
+                transfer.instance(outcome.studyInstanceUid(), outcome.sopClassUid(), outcome.sopInstanceUid());
+            } else {
+                transfer.refused(outcome.errorComment());
+            }
+        }
         return new StoreResult(outcome.dimseStatus(), outcome.success() ? null : outcome.errorComment());
     }
 
@@ -175,11 +193,25 @@ public class DicomListener {
         @Override
         public void accepted(Association association) {
             associationsAccepted.increment();
+            transfers.put(association.serial(), new TransferredInstances());
         }
 
         @Override
         public void rejected(AssociateRequest request, AssociateReject reject, String remoteAddress) {
             metrics.counter("glassbox.dicom.associations.rejected", "reason", reject.reasonName()).increment();
+            audit.record(AuditEvents.associationRefused(request.callingAeTitle(), remoteAddress, config.aeTitle(),
+                    "association refused: " + reject.reasonName()));
+        }
+
+        /** One DICOM Instances Transferred message per association that stored (or was refused) anything. */
+        @Override
+        public void ended(Association association) {
+            TransferredInstances transfer = transfers.remove(association.serial());
+            if (transfer != null && !transfer.isEmpty()) {
+                audit.record(transfer.received(AuditEvents.requestor(association.callingAeTitle(),
+                                AuditEvents.withoutPort(association.remoteAddress()), AuditCodes.ROLE_SOURCE),
+                        AuditEvents.self(config.aeTitle(), AuditCodes.ROLE_DESTINATION), AuditCodes.SUCCESS, null));
+            }
         }
 
         @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.glassbox.server.audit.Audited;
 import io.glassbox.server.dispatch.Job;
 import io.glassbox.server.dispatch.JobQueue;
 import io.glassbox.server.index.StoredInstances;
@@ -41,6 +42,7 @@ public class StudyResultsResource {
         this.instances = instances;
     }
 
+    @Audited(Audited.As.REVIEW)
     @GET
     public JsonNode results(@PathParam("study") String study) throws SQLException {
         List<Job> jobs = queue.list(null, study, null, MAX_ANALYSES);

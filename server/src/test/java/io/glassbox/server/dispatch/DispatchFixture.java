@@ -52,8 +52,17 @@ public class DispatchFixture {
     /** Stores one CT_small.dcm copy under the given identity; returns its SOP Instance UID. */
     public String store(IncomingObject.Via via, String callingAe, String study, String series, String modality,
                         String seriesDescription) throws Exception {
+        return store(via, callingAe, study, series, modality, seriesDescription, null);
+    }
+
+    /** As {@link #store(IncomingObject.Via, String, String, String, String, String)}, with a Body Part Examined. */
+    public String store(IncomingObject.Via via, String callingAe, String study, String series, String modality,
+                        String seriesDescription, String bodyPart) throws Exception {
         String sop = uid();
         AttributeList list = instance(study, series, sop, modality, seriesDescription);
+        if (bodyPart != null) {
+            put(list, new CodeStringAttribute(TagFromName.BodyPartExamined), bodyPart);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         IncomingObject incoming;
         if (via == IncomingObject.Via.DIMSE) {
