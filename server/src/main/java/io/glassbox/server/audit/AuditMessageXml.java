@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.regex.Pattern;
 import javax.xml.stream.XMLOutputFactory;
@@ -105,8 +104,7 @@ public final class AuditMessageXml {
             x.writeCharacters(o.hasNonNull("name") ? o.get("name").asText() : o.path("id").asText());
         }
         x.writeEndElement();
-        for (Iterator<Map.Entry<String, JsonNode>> it = o.path("details").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> d = it.next();
+        for (Map.Entry<String, JsonNode> d : o.path("details").properties()) {
             detail(x, d.getKey(), d.getValue().asText());
         }
         if (o.has("content")) {
@@ -114,8 +112,7 @@ public final class AuditMessageXml {
         }
         if (o.has("instances") && o.get("instances").size() > 0) {
             x.writeStartElement("ParticipantObjectDescription");
-            for (Iterator<Map.Entry<String, JsonNode>> it = o.get("instances").fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> byClass = it.next();
+            for (Map.Entry<String, JsonNode> byClass : o.get("instances").properties()) {
                 x.writeStartElement("SOPClass");
                 if (!byClass.getKey().isEmpty()) {
                     x.writeAttribute("UID", byClass.getKey());

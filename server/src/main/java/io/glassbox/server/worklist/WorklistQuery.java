@@ -88,7 +88,7 @@ public class WorklistQuery {
                 SELECT count(*) AS images,
                        array_agg(DISTINCT se.modality) FILTER (WHERE se.modality <> '') AS modalities
                   FROM series se JOIN instance i ON i.series_fk = se.pk
-                 WHERE se.study_fk = st.pk AND """ + OWN_SERIES + ") img ON true\n";
+                 WHERE se.study_fk = st.pk AND\s""" + OWN_SERIES + ") img ON true\n";
 
     private final AgroalDataSource dataSource;
 
