@@ -230,6 +230,23 @@ try {
     assert(/not a medical device/i.test(banner), `regulatory banner says "${banner}"`);
   });
 
+  await check('the finding panel shows the plugin\'s published figures for the map\'s method, warned iff it fails the sanity check', async () => {
+    const published = await page.evaluate(async (study) => {
+      const results = await (await fetch(`/api/studies/${study}/results`)).json();
+      const analysis = results.analyses.find((a) => a.method);
+      const plugin = (await (await fetch('/api/plugins')).json()).find((p) => p.id === analysis.plugin.id);
+      return { method: analysis.method, figures: plugin?.validation?.explanations?.methods?.find((m) => m.method === analysis.method) };
+    }, studyUid);
+    assert(published.figures, `the plugin publishes no figures for ${published.method}`);
+    const panel = await page.locator('#faithfulness').textContent();
+    const pointing = `${(100 * published.figures.pointingGame).toFixed(1)} %`;
+    assert(panel.includes(pointing) && panel.includes(`${published.figures.deletionRatioToRandom.toFixed(2)}×`)
+      && panel.includes(`${published.figures.insertionRatioToRandom.toFixed(2)}×`), `the panel says "${panel}"`);
+    const fails = published.figures.sanity.verdict === 'fails';
+    assert(panel.includes(fails ? 'FAILS' : 'passes'), `verdict ${published.figures.sanity.verdict}, the panel says "${panel}"`);
+    assert((await page.locator('#sanity-warning').count()) === (fails ? 1 : 0), `sanity warning beside the map must be shown iff the method fails`);
+  });
+
   await check('the map\'s brightest point lies on the inserted lesion, and is drawn there', async () => {
     const probe = await page.evaluate(() => {
       const r = window.glassboxReview;

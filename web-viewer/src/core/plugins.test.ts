@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { faithfulness, findPlugin, regulatoryText } from './plugins';
+import { findPlugin, regulatoryText } from './plugins';
 
 describe('plugin facts', () => {
   it('says research use for a plugin that is not a medical device, whichever spelling the server uses', () => {
@@ -13,10 +13,5 @@ describe('plugin facts', () => {
     expect(findPlugin(all, { id: 'a', version: '2' })).toBe(all[1]);
     expect(findPlugin(all, { id: 'a', version: '9' })).toBe(all[0]);
     expect(findPlugin(all, { id: 'b', version: '1' })).toBeUndefined();
-  });
-
-  it('reads faithfulness figures only where the plugin API gives them', () => {
-    expect(faithfulness({ id: 'a', version: '1', manifest: {} })).toBeNull();
-    expect(faithfulness({ id: 'a', version: '1', manifest: { validation: { pointingGame: 0.9 } } })).toEqual({ pointingGame: 0.9 });
   });
 });

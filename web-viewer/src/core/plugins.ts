@@ -27,12 +27,3 @@ export function regulatoryText(status: unknown): string {
   return 'Regulatory status not stated by the plugin — treat as research use only';
 }
 
-/**
- * The faithfulness figures a plugin publishes with its validation report (pointing game, deletion against random,
- * sanity check), when the plugin API exposes them: looked for under the manifest's "validation" or the view's.
- */
-export function faithfulness(plugin: PluginView | undefined): Record<string, unknown> | null {
-  const manifest = plugin?.manifest as Record<string, unknown> | undefined;
-  const found = (manifest?.validation ?? plugin?.validation) as Record<string, unknown> | undefined;
-  return found && typeof found === 'object' ? found : null;
-}

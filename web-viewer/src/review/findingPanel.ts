@@ -1,6 +1,7 @@
 import type { Analysis, Finding, PluginView } from '../core/api';
 import { el } from '../core/dom';
-import { faithfulness, regulatoryText } from '../core/plugins';
+import { regulatoryText } from '../core/plugins';
+import { failsSanityCheck, figureLines, methodFigures, SANITY_WARNING } from '../core/validation';
 
 /** Always on screen above the images: what the AI's output may be used for. */
 export function regulatoryBanner(plugin: PluginView | undefined, analysis: Analysis | undefined): HTMLElement | null {
@@ -18,7 +19,7 @@ export function findingPanel(finding: Finding | undefined, analysis: Analysis | 
   }
   const manifest = (plugin?.manifest ?? {}) as Record<string, unknown>;
   const name = String(manifest.name ?? analysis.plugin.name ?? analysis.plugin.id);
-  const figures = faithfulness(plugin);
+  const figures = methodFigures(plugin, analysis.method);
   const result = finding
     ? el('section', { class: `finding ${finding.present ? 'present' : 'absent'}`, id: 'finding' },
       el('h2', {}, finding.label),
@@ -37,8 +38,12 @@ export function findingPanel(finding: Finding | undefined, analysis: Analysis | 
     manifest.intendedUse ? el('p', { class: 'intended-use' }, el('strong', {}, 'Intended use: '), String(manifest.intendedUse)) : null,
     el('h3', {}, 'Faithfulness of its maps'),
     figures
-      ? el('dl', { id: 'faithfulness' }, ...Object.entries(figures).flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, String(v))]))
+      ? el('div', { id: 'faithfulness' },
+        el('dl', {}, ...figureLines(figures).flatMap(([label, value]) => [el('dt', {}, label), el('dd', {}, value)])),
+        failsSanityCheck(figures) ? el('p', { class: 'warning sanity-warning' }, SANITY_WARNING) : null,
+        el('p', { class: 'muted' }, `From the plugin's validation report${figures.measured ? ` (measured ${figures.measured})` : ''}, `
+          + 'on its own held-out test data, not on this study.'))
       : el('p', { id: 'faithfulness', class: 'muted' },
-        'Not published by this plugin through the server (no pointing game, deletion or sanity-check figures available).'));
+        'Not published by this plugin for this method (no pointing game, deletion or sanity-check figures available).'));
   return [result, model];
 }

@@ -7,6 +7,7 @@ import { ApiError, type Analysis, describe, type Finding, getJson, getOctets, ty
 import { loadSeries, startCornerstone, type StackImage } from '../core/cornerstone';
 import { el, errorBox, formatDate, formatName } from '../core/dom';
 import { findPlugin, listPlugins } from '../core/plugins';
+import { failsSanityCheck, methodFigures, SANITY_WARNING } from '../core/validation';
 import { explanationsPanel } from '../explanations/explanationsPanel';
 import { FeedbackPanel } from '../feedback/feedbackPanel';
 import { COLORMAPS, type ColormapName } from '../overlay/colormaps';
@@ -186,6 +187,7 @@ export async function showReview(root: HTMLElement, studyUid: string): Promise<(
   };
   window.glassboxReview = probe;
 
+  const shownFigures = methodFigures(plugin, analysis?.method);
   const mapNotice = el('div', { class: 'map-notice' });
   heatmapElement.appendChild(mapNotice);
   const overlayOptions = (): OverlayOptions => ({
@@ -199,6 +201,11 @@ export async function showReview(root: HTMLElement, studyUid: string): Promise<(
       el('div', { class: 'legend-bar', style: `background: ${legendGradient(options.colormap)}` }),
       el('div', { class: 'legend-scale' }, el('span', {}, 'low'), el('span', {}, 'high')),
       ...lines.map((line) => el('div', {}, line)));
+    // beside the map, whenever one is drawn: the plugin's own report says this method's maps fail the sanity check
+    if (shown && failsSanityCheck(shownFigures)) {
+      legend.appendChild(el('div', { class: 'warning sanity-warning', id: 'sanity-warning' },
+        `${analysis?.methodName || 'This method'}: ${SANITY_WARNING}`));
+    }
   };
 
   // The image whose heatmap (or its absence) the layer holds, the image the viewport last rendered, and the last

@@ -1,5 +1,6 @@
 package io.glassbox.server.plugins;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.glassbox.plugin.api.DiagnosticPlugin;
 import io.glassbox.plugin.api.PluginManifest;
 import java.io.IOException;
@@ -20,9 +21,16 @@ public final class InstalledPlugin {
     private final PluginManifest manifest;
     private final DiagnosticPlugin plugin;
     private final PluginClassLoader classLoader;
+    private final ObjectNode validation;
 
     InstalledPlugin(Path location, PluginSource source, PluginStatus status, List<String> errors,
                     PluginManifest manifest, DiagnosticPlugin plugin, PluginClassLoader classLoader) {
+        this(location, source, status, errors, manifest, plugin, classLoader, null);
+    }
+
+    InstalledPlugin(Path location, PluginSource source, PluginStatus status, List<String> errors,
+                    PluginManifest manifest, DiagnosticPlugin plugin, PluginClassLoader classLoader,
+                    ObjectNode validation) {
         this.location = location;
         this.source = source;
         this.status = status;
@@ -30,6 +38,7 @@ public final class InstalledPlugin {
         this.manifest = manifest;
         this.plugin = plugin;
         this.classLoader = classLoader;
+        this.validation = validation;
     }
 
     static InstalledPlugin failed(Path location, PluginSource source, List<String> errors) {
@@ -56,6 +65,14 @@ public final class InstalledPlugin {
     /** The manifest, when the plugin could be instantiated (also when it is invalid); null otherwise. */
     public PluginManifest manifest() {
         return manifest;
+    }
+
+    /**
+     * The validation report the plugin publishes ({@link DiagnosticPlugin#validationReport()}), read once when it
+     * was loaded; null when it publishes none.
+     */
+    public ObjectNode validation() {
+        return validation;
     }
 
     /** The plugin instance (not yet opened); null unless {@link PluginStatus#AVAILABLE}. */

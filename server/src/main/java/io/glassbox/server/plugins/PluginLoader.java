@@ -1,5 +1,10 @@
 package io.glassbox.server.plugins;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.glassbox.plugin.api.DiagnosticPlugin;
 import io.glassbox.plugin.api.PluginApi;
 import io.glassbox.plugin.api.PluginManifest;
@@ -34,6 +39,8 @@ public final class PluginLoader implements Closeable {
     static final List<String> SHARED_WITH_RUNTIME = List.of("io.glassbox.plugin.api.", "org.slf4j.");
     /** What a plugin takes from the layers below it: the API, logging, and DJL (one engine per JVM). */
     static final List<String> SHARED_WITH_PLUGINS = List.of("io.glassbox.plugin.api.", "org.slf4j.", "ai.djl.");
+
+    private static final ObjectReader VALIDATION_READER = new ObjectMapper().reader();
 
     private final ClassLoader pluginParent;
     private final PluginClassLoader runtime;
@@ -145,7 +152,32 @@ public final class PluginLoader implements Closeable {
             return new InstalledPlugin(entry, source, PluginStatus.INCOMPATIBLE, List.of(incompatibility.get()),
                     manifest, plugin, loader);
         }
-        return new InstalledPlugin(entry, source, PluginStatus.AVAILABLE, List.of(), manifest, plugin, loader);
+        ObjectNode validation;
+        try {
+            validation = validationReport(plugin);
+        } catch (RuntimeException | LinkageError | JsonProcessingException e) {
+            return new InstalledPlugin(entry, source, PluginStatus.INVALID,
+                    List.of("its validation report cannot be read: " + describe(e)), manifest, plugin, loader);
+        }
+        return new InstalledPlugin(entry, source, PluginStatus.AVAILABLE, List.of(), manifest, plugin, loader,
+                validation);
+    }
+
+    /**
+     * The plugin's validation report as a JSON object, or null when it publishes none. A report that is there but
+     * is not a JSON object makes the plugin invalid: the figures a reader is shown beside its maps must be the
+     * plugin's own, or none.
+     */
+    private static ObjectNode validationReport(DiagnosticPlugin plugin) throws JsonProcessingException {
+        Optional<String> text = plugin.validationReport();
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        JsonNode report = VALIDATION_READER.readTree(text.get());
+        if (!(report instanceof ObjectNode object)) {
+            throw new IllegalArgumentException("it is not a JSON object");
+        }
+        return object;
     }
 
     /**

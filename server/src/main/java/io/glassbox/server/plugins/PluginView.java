@@ -1,5 +1,6 @@
 package io.glassbox.server.plugins;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.glassbox.plugin.api.Concept;
 import io.glassbox.plugin.api.ExplanationMethod;
 import io.glassbox.plugin.api.PluginManifest;
@@ -10,10 +11,13 @@ import java.util.regex.Pattern;
 /**
  * One plugin as {@code GET /api/plugins} shows it: where it came from, whether it can be used and why not, and
  * its manifest (null when it could not even be instantiated). The JSON shape is this API's, not the plugin
- * API's: names are stable and lower case.
+ * API's: names are stable and lower case. {@code validation} is the plugin's validation report as it publishes it
+ * (overall classification figures and, per explanation method, pointing game, deletion and insertion against a
+ * random map and the randomisation sanity check with its verdict: docs/explainability.md); null when it
+ * publishes none.
  */
 public record PluginView(String id, String version, String status, String source, String location,
-                         List<String> errors, Manifest manifest) {
+                         List<String> errors, Manifest manifest, ObjectNode validation) {
 
     /** The manifest, flattened for JSON. */
     public record Manifest(String id, String name, String version, String vendor, String intendedUse,
@@ -55,7 +59,8 @@ public record PluginView(String id, String version, String status, String source
         String fileName = plugin.location().getFileName().toString();
         List<String> errors = plugin.errors().stream().map(PluginView::withoutDirectories).toList();
         return new PluginView(m == null ? fileName : m.id(), m == null ? null : m.version(), lower(plugin.status()),
-                lower(plugin.source()), fileName, errors, m == null ? null : manifest(m));
+                lower(plugin.source()), fileName, errors, m == null ? null : manifest(m),
+                plugin.validation());
     }
 
     static String withoutDirectories(String message) {

@@ -42,6 +42,12 @@ final class FixturePlugins {
      */
     static String echoPlugin(String id, String version, String nameExpression, double score, String constructorBody,
                              String apiVersionExpression) {
+        return echoPlugin(id, version, nameExpression, score, constructorBody, apiVersionExpression, "");
+    }
+
+    /** As above, with {@code members} (Java code: methods such as an override of a defaulted API method) added. */
+    static String echoPlugin(String id, String version, String nameExpression, double score, String constructorBody,
+                             String apiVersionExpression, String members) {
         return """
                 package fixture;
 
@@ -70,9 +76,10 @@ final class FixturePlugins {
                         return results;
                     }
                     public void close() { }
+                    %s
                 }
                 """.formatted(constructorBody, id, nameExpression, version, apiVersionExpression,
-                Double.toString(score));
+                Double.toString(score), members);
     }
 
     /** Compiles {@code sources} (class name → source) and writes them, with a service file if given, to a jar. */

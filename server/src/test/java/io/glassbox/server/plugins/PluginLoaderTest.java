@@ -178,6 +178,41 @@ class PluginLoaderTest {
     }
 
     @Test
+    void aValidationReportIsReadOnceAtLoadAndOneThatIsNotAJsonObjectMakesThePluginInvalid() throws Exception {
+        Map<String, String> reports = Map.of(
+                "a-report.jar", "{\\\"explanations\\\": {\\\"methods\\\": [{\\\"method\\\": \\\"cam\\\"}]}}",
+                "b-array.jar", "[1, 2]",
+                "c-malformed.jar", "{\\\"explanations\\\": ");
+        for (Map.Entry<String, String> report : reports.entrySet()) {
+            FixturePlugins.jar(plugins.resolve(report.getKey()), Map.of(ECHO, FixturePlugins.echoPlugin(
+                    "fixture." + report.getKey().charAt(0), "1.0.0", "\"R\"", 0, "", "PluginApi.VERSION",
+                    "public Optional<String> validationReport() { return Optional.of(\"" + report.getValue() + "\"); }")),
+                    ECHO);
+        }
+        FixturePlugins.jar(plugins.resolve("d-none.jar"),
+                Map.of(ECHO, FixturePlugins.echoPlugin("fixture.d", "1.0.0", "\"N\"", 0, "")), ECHO);
+
+        Map<String, InstalledPlugin> byFile = loader.discover(plugins, PluginSource.INSTALLED).stream()
+                .collect(Collectors.toMap(p -> p.location().getFileName().toString(), p -> p));
+
+        InstalledPlugin published = byFile.get("a-report.jar");
+        assertEquals(PluginStatus.AVAILABLE, published.status(), published.errors().toString());
+        assertEquals("cam", published.validation().path("explanations").path("methods").path(0).path("method").asText());
+        InstalledPlugin array = byFile.get("b-array.jar");
+        assertEquals(PluginStatus.INVALID, array.status());
+        assertNull(array.plugin());
+        assertTrue(array.errors().get(0).startsWith("its validation report cannot be read")
+                && array.errors().get(0).contains("not a JSON object"), array.errors().toString());
+        InstalledPlugin malformed = byFile.get("c-malformed.jar");
+        assertEquals(PluginStatus.INVALID, malformed.status());
+        assertTrue(malformed.errors().get(0).startsWith("its validation report cannot be read"),
+                malformed.errors().toString());
+        InstalledPlugin none = byFile.get("d-none.jar");
+        assertEquals(PluginStatus.AVAILABLE, none.status());
+        assertNull(none.validation(), "a plugin that publishes no report has none");
+    }
+
+    @Test
     void anAbsentDirectoryHoldsNoPlugins() {
         assertEquals(List.of(), loader.discover(plugins.resolve("missing"), PluginSource.INSTALLED));
     }

@@ -3,18 +3,29 @@ package io.glassbox.server.plugins;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.oneOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class PluginsResourceTest {
 
     private static final String LESION = "find { it.id == 'glassbox.ct-hyperdense-lesion' }";
+    private static final Path PUBLISHED = Path.of("..", "plugins", "ct-hyperdense-lesion", "src", "main", "resources",
+            "io", "glassbox", "plugins", "hyperdenselesion", "validation.json");
     private static final String CORRUPT = "find { it.id == 'corrupt-plugin.jar' }";
 
     @Test
@@ -36,6 +47,22 @@ class PluginsResourceTest {
                 .body(LESION + ".manifest.explanations.defaultTargetLayer", equalTo("block4"))
                 .body(LESION + ".manifest.resources.devices", hasItems("cpu", "gpu"))
                 .body(LESION + ".manifest.modelDigest", matchesPattern("sha256:[0-9a-f]{64}"));
+    }
+
+    @Test
+    void publishesTheBuiltInPluginsValidationReportAsItWroteIt() throws Exception {
+        // the built-in plugin is built from this file (the server sees the plugin only as its zip)
+        JsonNode published = new ObjectMapper().readTree(Files.readString(PUBLISHED));
+        JsonNode validation = StreamSupport.stream(new ObjectMapper().readTree(
+                        given().when().get("/api/plugins").then().statusCode(200).extract().asString()).spliterator(),
+                        false)
+                .filter(p -> p.path("id").asText().equals("glassbox.ct-hyperdense-lesion"))
+                .findFirst().orElseThrow().get("validation");
+        assertEquals(published, validation);
+        given().when().get("/api/plugins").then()
+                .body(LESION + ".validation.explanations.methods.method", hasItems("grad-cam", "grad-cam++", "score-cam"))
+                .body(LESION + ".validation.explanations.methods.sanity.verdict", everyItem(oneOf("passes", "fails")))
+                .body(LESION + ".validation.explanations.sanityRule.failsAtOrAbove", notNullValue());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.glassbox.plugin.api;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -41,6 +42,18 @@ public interface DiagnosticPlugin extends AutoCloseable {
      */
     default OptionalDouble decisionThreshold(String classId) {
         return OptionalDouble.empty();
+    }
+
+    /**
+     * The model's validation report as a JSON object, as the plugin's own measurement wrote it: how well each
+     * explanation method's maps point at the finding, how much they explain the score (deletion and insertion
+     * against a random map) and whether they pass the randomisation sanity check. The host publishes it with the
+     * plugin ({@code GET /api/plugins}) so that a viewer can say how far a method's map can be trusted; the fields
+     * are described in {@code docs/explainability.md}. Available before {@link #open} (it reads no weights), constant
+     * for the life of the instance. Empty when the plugin publishes none.
+     */
+    default Optional<String> validationReport() {
+        return Optional.empty();
     }
 
     /** Releases the model and its native memory. Idempotent; never throws. */

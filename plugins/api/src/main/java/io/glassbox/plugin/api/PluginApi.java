@@ -20,8 +20,11 @@ import java.util.regex.Pattern;
  */
 public final class PluginApi {
 
-    /** This API's version, {@code major.minor}. */
-    public static final String VERSION = "1.0";
+    /**
+     * This API's version, {@code major.minor}. 1.1 added {@link DiagnosticPlugin#validationReport()} (defaulted:
+     * plugins built against 1.0 run unchanged).
+     */
+    public static final String VERSION = "1.1";
 
     private static final Pattern FORM = Pattern.compile("(0|[1-9]\\d{0,8})\\.(0|[1-9]\\d{0,8})");
 

@@ -47,6 +47,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Properties;
 import java.util.Set;
@@ -65,6 +66,8 @@ public final class HyperdenseLesionPlugin implements DiagnosticPlugin {
     /** The weights file and its digest, next to this class. */
     public static final String WEIGHTS = "lesion-net.params";
     public static final String WEIGHTS_DIGEST = "lesion-net.sha256";
+    /** The validation report next to this class, written by {@code bench.sh} with the markdown report. */
+    public static final String VALIDATION = "validation.json";
 
     static final String NO_LESION = "no-lesion";
     static final String LESION = "lesion";
@@ -115,6 +118,11 @@ public final class HyperdenseLesionPlugin implements DiagnosticPlugin {
     @Override
     public PluginManifest manifest() {
         return manifest;
+    }
+
+    @Override
+    public Optional<String> validationReport() {
+        return Optional.of(new String(resource(VALIDATION), StandardCharsets.UTF_8));
     }
 
     @Override

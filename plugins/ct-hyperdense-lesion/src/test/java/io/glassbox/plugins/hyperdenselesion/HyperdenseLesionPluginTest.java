@@ -15,6 +15,7 @@ import io.glassbox.plugin.api.ImageResult;
 import io.glassbox.plugin.api.PluginConfiguration;
 import io.glassbox.plugin.api.PluginException;
 import io.glassbox.plugin.api.PluginManifest;
+import io.glassbox.plugins.hyperdenselesion.demo.Json;
 import io.glassbox.plugins.hyperdenselesion.training.Evaluation;
 import io.glassbox.plugins.hyperdenselesion.training.HeadCtVolume;
 import io.glassbox.plugins.hyperdenselesion.training.LesionDataset;
@@ -58,6 +59,28 @@ class HyperdenseLesionPluginTest {
         assertTrue(ServiceLoader.load(DiagnosticPlugin.class).stream()
                 .anyMatch(p -> p.type() == HyperdenseLesionPlugin.class));
         assertEquals(ExplanationMethod.values().length, manifest.explanations().methods().size());
+    }
+
+    @Test
+    void publishesAValidationReportOfTheseWeightsWithAVerdictForEveryOfferedMethod() {
+        HyperdenseLesionPlugin fresh = new HyperdenseLesionPlugin(); // before open: the server lists it unopened
+        Map<String, Object> report = Json.object(Json.parse(fresh.validationReport().orElseThrow()), "report");
+        PluginManifest manifest = fresh.manifest();
+        assertEquals(manifest.modelDigest(), Json.string(report, "modelDigest"), "measured on other weights");
+        Map<String, Object> explanations = Json.object(report.get("explanations"), "explanations");
+        double failsAt = ((Number) Json.object(explanations.get("sanityRule"), "rule").get("failsAtOrAbove"))
+                .doubleValue();
+        List<String> measured = new ArrayList<>();
+        for (Object entry : Json.array(explanations.get("methods"), "methods")) {
+            Map<String, Object> method = Json.object(entry, "method");
+            measured.add(Json.string(method, "method"));
+            Map<String, Object> sanity = Json.object(method.get("sanity"), "sanity");
+            double correlation = ((Number) sanity.get("spearmanClassifierReinitialised")).doubleValue();
+            assertEquals(correlation >= failsAt ? "fails" : "passes", Json.string(sanity, "verdict"),
+                    Json.string(method, "method"));
+        }
+        assertEquals(manifest.explanations().methods().stream().map(ExplanationMethod::id).sorted().toList(),
+                measured.stream().sorted().toList());
     }
 
     @Test

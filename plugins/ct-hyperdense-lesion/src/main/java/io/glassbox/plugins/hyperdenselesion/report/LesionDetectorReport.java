@@ -16,6 +16,7 @@ import io.glassbox.plugin.api.PluginConfiguration;
 import io.glassbox.plugin.api.PluginException;
 import io.glassbox.plugins.hyperdenselesion.HyperdenseLesionPlugin;
 import io.glassbox.plugins.hyperdenselesion.LesionNet;
+import io.glassbox.plugins.hyperdenselesion.demo.Json;
 import io.glassbox.plugins.hyperdenselesion.training.Evaluation;
 import io.glassbox.plugins.hyperdenselesion.training.HeadCtVolume;
 import io.glassbox.plugins.hyperdenselesion.training.LesionDataset;
@@ -40,7 +41,10 @@ import java.util.regex.Pattern;
  * Measures the committed model on the held-out test slices and writes the report
  * ({@code docs/plugin-ct-hyperdense-lesion-report.md}) and its picture ({@code docs/plugin-ct-hyperdense-lesion-maps.png}),
  * printing the report as well. Run it with {@code plugins/ct-hyperdense-lesion/bench.sh}; options:
- * {@code --project PATH --docs DIR --per-class N --deletion-images N --sanity-images N --latency-rounds N --seed N}.
+ * {@code --project PATH --docs DIR --resources DIR --per-class N --deletion-images N --sanity-images N
+ * --latency-rounds N --seed N}. Besides the markdown it writes the same figures as {@code validation.json} into the
+ * plugin's resources ({@code --resources}), which the plugin publishes to the server
+ * ({@link HyperdenseLesionPlugin#validationReport()}).
  *
  * <p>What is measured where:
  * <ul>
@@ -61,8 +65,15 @@ public final class LesionDetectorReport {
     private static final int COUNTERFACTUAL_STEPS = 2048;
     /** Steps of the flat-baseline deletion, shown for comparison only (every step is a forward pass there). */
     private static final int FLAT_STEPS = 32;
+    /**
+     * The sanity verdict: a method fails when its maps, inside the head, keep a Spearman rank correlation of at
+     * least this much with the trained model's maps after only the classifier is re-initialised. It is a judgement,
+     * not a statistical test: at 0.5 more of a map's order survives replacing the learned decision than is lost, so
+     * the map shows the features' response to the image more than what the model learned to call a lesion.
+     */
+    static final double SANITY_FAILS_AT = 0.5;
 
-    private record Settings(Path project, Path docs, int perClass, int deletionImages, int sanityImages,
+    private record Settings(Path project, Path docs, Path resources, int perClass, int deletionImages, int sanityImages,
                             int latencyRounds, long seed) {
     }
 
@@ -92,6 +103,7 @@ public final class LesionDetectorReport {
         Settings settings = new Settings(
                 Path.of(options.getOrDefault("project", HeadCtVolume.DEBIAN_CRANIUM.toString())),
                 Path.of(options.getOrDefault("docs", "../../docs")),
+                Path.of(options.getOrDefault("resources", "src/main/resources/io/glassbox/plugins/hyperdenselesion")),
                 Integer.parseInt(options.getOrDefault("per-class", "150")),
                 Integer.parseInt(options.getOrDefault("deletion-images", "60")),
                 Integer.parseInt(options.getOrDefault("sanity-images", "40")),
@@ -117,6 +129,7 @@ public final class LesionDetectorReport {
             }
         }
         StringBuilder out = new StringBuilder();
+        String validation;
         try (HyperdenseLesionPlugin plugin = new HyperdenseLesionPlugin()) {
             plugin.open(PluginConfiguration.empty(), ComputeDevice.cpu());
             log("classifying %d held-out slices", test.size());
@@ -190,11 +203,19 @@ public final class LesionDetectorReport {
             log("picture");
             writePicture(settings.docs().resolve("plugin-ct-hyperdense-lesion-maps.png"), plugin, test);
 
-            out.append(markdown(settings, commandLine, plugin, dataset, test.size(), positives.size(), auc, confusion,
-                    figures, random, blankProbability, latencies, (System.nanoTime() - started) / 1e9));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            LocalDate measured = LocalDate.now(ZoneOffset.UTC);
+            String data = dataDescription(settings, dataset, test.size(), positives.size());
+            out.append(markdown(settings, commandLine, plugin, data, measured, auc, confusion,
+                    figures, random, blankProbability, latencies, seconds));
+            validation = validationJson(settings, commandLine, plugin, data, measured, test.size(), positives.size(),
+                    auc, confusion, figures, random, seconds);
         }
         Files.createDirectories(settings.docs());
         Files.writeString(settings.docs().resolve("plugin-ct-hyperdense-lesion-report.md"), out, StandardCharsets.UTF_8);
+        Files.createDirectories(settings.resources());
+        Files.writeString(settings.resources().resolve(HyperdenseLesionPlugin.VALIDATION), validation,
+                StandardCharsets.UTF_8);
         return out.toString();
     }
 
@@ -319,8 +340,118 @@ public final class LesionDetectorReport {
         ReportPicture.write(file, test.get(0).width(), shown.stream().map(ExplanationMethod::id).toList(), rows);
     }
 
+    /** What the figures were measured on, in one paragraph (markdown), for the report and the validation json. */
+    private static String dataDescription(Settings settings, LesionDataset dataset, int testImages, int positives) {
+        return String.format(Locale.ROOT, "The real head CT of Debian's `invesalius-examples` (`Cranium.inv3`: "
+                        + "%d×%d×%d, %.3f×%.3f×%.1f mm). Synthetic hyperdense lesions (equivalent radius 4.5–12 mm, +25–45 HU, "
+                        + "irregular outline, inside the brain and at least 5 mm from anything that is not brain) are "
+                        + "inserted into half the slices. Slices are split by whole ranges (guard of %d slices): "
+                        + "training %s, validation %s, **test %s** (never seen in training or epoch choice). "
+                        + "The test set: %d slices drawn from the test range with seed %d, %d with a lesion, %d without; "
+                        + "2 HU of noise, no other augmentation.",
+                dataset.volume().depth(), dataset.volume().height(), dataset.volume().width(),
+                dataset.volume().spacing()[0], dataset.volume().spacing()[1], dataset.volume().spacing()[2],
+                LesionDataset.GUARD, dataset.slices(LesionDataset.Split.TRAIN),
+                dataset.slices(LesionDataset.Split.VALIDATION), dataset.slices(LesionDataset.Split.TEST), testImages,
+                settings.seed(), positives, testImages - positives);
+    }
+
+    /** The sanity verdict ({@link #SANITY_FAILS_AT}) from the check with only the classifier re-initialised. */
+    private static boolean passesSanity(MethodFigures figures) {
+        return figures.sanity().get(0).meanCorrelationInRegion() < SANITY_FAILS_AT;
+    }
+
+    private static String sanityRule() {
+        return String.format(Locale.ROOT, "fails when the Spearman rank correlation inside the head between the "
+                + "trained model's maps and the maps after re-initialising only the classifier is %.2f or more: more of "
+                + "the map's order then survives replacing what the model learned than is lost, so the map shows image "
+                + "structure (the features' response) more than the model's decision. A judgement, not a statistical "
+                + "test.", SANITY_FAILS_AT);
+    }
+
+    /**
+     * The machine-readable validation report: the same figures as the markdown, for the plugin to publish
+     * ({@code validation.json}; its fields are described in {@code docs/explainability.md}).
+     */
+    private static String validationJson(Settings settings, String commandLine, HyperdenseLesionPlugin plugin,
+                                         String data, LocalDate measured, int testImages, int positives, double auc,
+                                         Evaluation.Confusion confusion, List<MethodFigures> figures, Games random,
+                                         double seconds) {
+        var manifest = plugin.manifest();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("format", "glassbox-validation-1");
+        json.put("pluginId", manifest.id());
+        json.put("pluginVersion", manifest.version());
+        json.put("modelDigest", manifest.modelDigest());
+        json.put("measured", measured.toString());
+        json.put("command", "plugins/ct-hyperdense-lesion/bench.sh" + (commandLine.isBlank() ? "" : " " + commandLine));
+        json.put("seconds", Math.round(seconds));
+        json.put("report", "docs/plugin-ct-hyperdense-lesion-report.md");
+        json.put("data", data);
+        Map<String, Object> classification = new LinkedHashMap<>();
+        classification.put("testImages", testImages);
+        classification.put("withFinding", positives);
+        classification.put("threshold", 0.5);
+        classification.put("accuracy", round(confusion.accuracy()));
+        classification.put("rocAuc", round(auc));
+        classification.put("sensitivity", round(confusion.sensitivity()));
+        classification.put("specificity", round(confusion.specificity()));
+        classification.put("truePositives", confusion.truePositives());
+        classification.put("falseNegatives", confusion.falseNegatives());
+        classification.put("trueNegatives", confusion.trueNegatives());
+        classification.put("falsePositives", confusion.falsePositives());
+        json.put("classification", classification);
+        Map<String, Object> explanations = new LinkedHashMap<>();
+        explanations.put("classId", "lesion");
+        explanations.put("targetLayer", LesionNet.DEFAULT_TARGET_LAYER);
+        explanations.put("pointingGameImages", positives);
+        explanations.put("deletionImages", Math.min(settings.deletionImages(), positives));
+        explanations.put("sanityImages", Math.min(settings.sanityImages(), positives));
+        explanations.put("randomDeletionAuc", round(random.deletion()));
+        explanations.put("randomInsertionAuc", round(random.insertion()));
+        Map<String, Object> rule = new LinkedHashMap<>();
+        rule.put("statistic", "Spearman rank correlation inside the head, classifier re-initialised");
+        rule.put("failsAtOrAbove", SANITY_FAILS_AT);
+        rule.put("rule", sanityRule());
+        explanations.put("sanityRule", rule);
+        List<Object> methods = new ArrayList<>();
+        for (MethodFigures f : figures) {
+            Map<String, Object> method = new LinkedHashMap<>();
+            method.put("method", f.method());
+            method.put("pointingGame", round(f.pointingGame()));
+            method.put("energy", round(f.energy()));
+            method.put("deletionAuc", round(f.games().deletion()));
+            method.put("deletionRatioToRandom", round(f.games().deletion() / random.deletion()));
+            method.put("insertionAuc", round(f.games().insertion()));
+            method.put("insertionRatioToRandom", round(f.games().insertion() / random.insertion()));
+            List<Object> steps = new ArrayList<>();
+            for (CascadingRandomisation.Step step : f.sanity()) {
+                Map<String, Object> s = new LinkedHashMap<>();
+                s.put("randomisedDownTo", step.layer());
+                s.put("spearmanInHead", round(step.meanCorrelationInRegion()));
+                s.put("spearmanWholeSlice", round(step.meanCorrelation()));
+                s.put("constantMaps", step.constantMaps());
+                steps.add(s);
+            }
+            Map<String, Object> sanity = new LinkedHashMap<>();
+            sanity.put("spearmanClassifierReinitialised", round(f.sanity().get(0).meanCorrelationInRegion()));
+            sanity.put("verdict", passesSanity(f) ? "passes" : "fails");
+            sanity.put("steps", steps);
+            method.put("sanity", sanity);
+            methods.add(method);
+        }
+        explanations.put("methods", methods);
+        json.put("explanations", explanations);
+        return Json.pretty(json);
+    }
+
+    /** Four decimals, as the report prints them: the json carries no false precision. */
+    private static double round(double value) {
+        return Math.round(value * 1e4) / 1e4;
+    }
+
     private static String markdown(Settings settings, String commandLine, HyperdenseLesionPlugin plugin,
-                                   LesionDataset dataset, int testImages, int positives, double auc,
+                                   String data, LocalDate measured, double auc,
                                    Evaluation.Confusion confusion, List<MethodFigures> figures, Games random,
                                    float blankProbability, List<Latency> latencies, double seconds) throws IOException {
         StringBuilder md = new StringBuilder();
@@ -330,21 +461,10 @@ public final class LesionDetectorReport {
                 .append(manifest.modelDigest()).append("`. ").append(manifest.intendedUse()).append("\n\n");
         md.append(String.format(Locale.ROOT, "Measured %s by `plugins/ct-hyperdense-lesion/bench.sh%s` in %.0f s "
                         + "(one PyTorch thread: `ai.djl.pytorch.num_threads=%s`; CPU, %d cores visible, shared with other work).%n%n",
-                LocalDate.now(ZoneOffset.UTC), commandLine.isBlank() ? "" : " " + commandLine, seconds,
+                measured, commandLine.isBlank() ? "" : " " + commandLine, seconds,
                 System.getProperty("ai.djl.pytorch.num_threads", "default"), Runtime.getRuntime().availableProcessors()));
         md.append("## Data\n\n");
-        md.append(String.format(Locale.ROOT, "The real head CT of Debian's `invesalius-examples` (`Cranium.inv3`: "
-                        + "%d×%d×%d, %.3f×%.3f×%.1f mm). Synthetic hyperdense lesions (equivalent radius 4.5–12 mm, +25–45 HU, "
-                        + "irregular outline, inside the brain and at least 5 mm from anything that is not brain) are "
-                        + "inserted into half the slices. Slices are split by whole ranges (guard of %d slices): "
-                        + "training %s, validation %s, **test %s** (never seen in training or epoch choice). "
-                        + "The test set: %d slices drawn from the test range with seed %d, %d with a lesion, %d without; "
-                        + "2 HU of noise, no other augmentation.%n%n",
-                dataset.volume().depth(), dataset.volume().height(), dataset.volume().width(),
-                dataset.volume().spacing()[0], dataset.volume().spacing()[1], dataset.volume().spacing()[2],
-                LesionDataset.GUARD, dataset.slices(LesionDataset.Split.TRAIN),
-                dataset.slices(LesionDataset.Split.VALIDATION), dataset.slices(LesionDataset.Split.TEST), testImages,
-                settings.seed(), positives, testImages - positives));
+        md.append(data).append("\n\n");
         md.append("## Classification (held-out test slices, threshold 0.5)\n\n");
         md.append("| accuracy | ROC AUC | sensitivity | specificity | TP | FN | TN | FP |\n|---|---|---|---|---|---|---|---|\n");
         md.append(String.format(Locale.ROOT, "| %.3f | %.4f | %.3f | %.3f | %d | %d | %d | %d |%n%n", confusion.accuracy(),
@@ -387,18 +507,19 @@ public final class LesionDetectorReport {
                 + "input is uniform air, every activation there is a constant, and so is every map: half the pixels form "
                 + "one block of ties shared by any two maps, which inflates the whole-slice figure without saying "
                 + "anything about the model. Maps that became constant count as 0.\n\n");
+        md.append("Verdict: a method ").append(sanityRule()).append("\n\n");
         md.append("| method |");
         for (String layer : layers) {
             md.append(" randomised down to ").append(layer).append(" |");
         }
-        md.append("\n|---|").append("---|".repeat(layers.size())).append("\n");
+        md.append(" verdict |\n|---|").append("---|".repeat(layers.size() + 1)).append("\n");
         for (MethodFigures f : figures) {
             md.append("| ").append(f.method()).append(" |");
             for (CascadingRandomisation.Step step : f.sanity()) {
                 md.append(String.format(Locale.ROOT, " %.3f / %.3f%s |", step.meanCorrelationInRegion(),
                         step.meanCorrelation(), step.constantMaps() > 0 ? " (" + step.constantMaps() + " flat)" : ""));
             }
-            md.append("\n");
+            md.append(passesSanity(f) ? " passes" : " **fails**").append(" |\n");
         }
         md.append("\n![held-out slices and their maps](plugin-ct-hyperdense-lesion-maps.png)\n\n");
         md.append("Held-out test slices: the lesion outlined in green, each method's normalised map over the slice "
